@@ -1,0 +1,6 @@
+namespace Lifecycle.Cli;
+
+internal static class Program
+{
+    private static int Main(string[] args) => CliApp.Run(args, Console.Out, Console.Error);
+}

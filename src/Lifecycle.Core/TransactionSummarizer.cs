@@ -1,0 +1,508 @@
+using System.Runtime.InteropServices;
+
+namespace Lifecycle;
+
+/// <summary>Folds transactions into per-customer summaries in one pass; partial summarizers merge exactly.</summary>
+/// <typeparam name="TKey">The customer identifier type.</typeparam>
+/// <remarks>
+/// <para>Input order does not matter. Each customer keeps its sorted distinct purchase periods, so memory grows
+/// with customers and their purchase periods, never with raw transactions; for time-ordered input each new period is
+/// an append. Summarizers built over any partition of the transactions and merged with <see cref="Merge"/> give
+/// exactly the result of one pass (merge is associative and commutative).</para>
+/// <para>An instance is not thread-safe: give each thread its own and merge them, or call
+/// <see cref="TransactionSummarizer.Summarize{TKey}(ReadOnlyMemory{Transaction{TKey}}, SummarizerOptions, int)"/>.</para>
+/// </remarks>
+public sealed class TransactionSummarizer<TKey>
+    where TKey : notnull, IEquatable<TKey>
+{
+    private readonly Dictionary<TKey, int> _index;
+    private Accumulator[] _customers;
+    private int _count;
+    private readonly int _endPeriod;
+    private readonly int _calibrationEndPeriod;
+    private long _transactions;
+    private long _afterEnd;
+    private long _refundsExcluded;
+
+    /// <summary>Creates an empty summarizer.</summary>
+    /// <param name="options">The observation window, period rule and unit.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The calibration end is after the observation end.</exception>
+    public TransactionSummarizer(SummarizerOptions options)
+        : this(options, 0)
+    {
+    }
+
+    /// <summary>Creates an empty summarizer sized for about <paramref name="expectedCustomers"/> customers.</summary>
+    /// <param name="options">The observation window, period rule and unit.</param>
+    /// <param name="expectedCustomers">A capacity hint (0 or more).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The calibration end is after the observation end, or the hint is negative.</exception>
+    public TransactionSummarizer(SummarizerOptions options, int expectedCustomers)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedCustomers);
+        Options = options;
+        _endPeriod = options.PeriodOf(options.ObservationEnd);
+        _calibrationEndPeriod = options.CalibrationEnd is { } c ? options.PeriodOf(c) : _endPeriod;
+        if (_calibrationEndPeriod > _endPeriod)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(options), options.CalibrationEnd, $"(calibration end) must not be after the observation end {options.ObservationEnd:O}", "move the calibration end into the observation window");
+        }
+
+        _index = new Dictionary<TKey, int>(expectedCustomers);
+        _customers = new Accumulator[Math.Max(expectedCustomers, 16)];
+    }
+
+    /// <summary>Gets the options this summarizer was created with.</summary>
+    public SummarizerOptions Options { get; }
+
+    /// <summary>Gets the number of distinct customers seen so far (holdout-only customers included).</summary>
+    public int CustomerCount => _count;
+
+    /// <summary>Gets the counts of transactions seen and set aside so far.</summary>
+    public SummarizerCounts Counts => new(_transactions, _afterEnd, _refundsExcluded, HoldoutOnlyCustomers());
+
+    /// <summary>Adds one transaction.</summary>
+    /// <param name="transaction">The transaction.</param>
+    /// <exception cref="ArgumentException">The customer id is null or empty, or the amount is negative under <see cref="RefundPolicy.Reject"/>.</exception>
+    public void Add(in Transaction<TKey> transaction) => Add(transaction.CustomerId, transaction.Timestamp, transaction.Amount);
+
+    /// <summary>Adds transactions.</summary>
+    /// <param name="transactions">The transactions, in any order.</param>
+    /// <exception cref="ArgumentException">A customer id is null or empty, or an amount is negative under <see cref="RefundPolicy.Reject"/>.</exception>
+    public void AddRange(ReadOnlySpan<Transaction<TKey>> transactions)
+    {
+        foreach (ref readonly var t in transactions)
+        {
+            Add(t.CustomerId, t.Timestamp, t.Amount);
+        }
+    }
+
+    /// <summary>Adds one transaction.</summary>
+    /// <param name="customerId">The customer; not null, and for strings not empty.</param>
+    /// <param name="timestamp">When it happened.</param>
+    /// <param name="amount">Its value; negative values follow <see cref="SummarizerOptions.Refunds"/>.</param>
+    /// <exception cref="ArgumentException">The customer id is null or empty, or the amount is negative under <see cref="RefundPolicy.Reject"/>.</exception>
+    public void Add(TKey customerId, DateTimeOffset timestamp, decimal amount)
+    {
+        if (customerId is null || (customerId is string s && s.Length == 0))
+        {
+            ThrowHelper.Argument(nameof(customerId), "customer id is missing (null or empty); every transaction needs the id of its customer.");
+        }
+
+        _transactions++;
+        if (amount < 0)
+        {
+            if (Options.Refunds == RefundPolicy.Reject)
+            {
+                ThrowHelper.Argument(nameof(amount), FormattableString.Invariant($"amount = {amount} for customer '{customerId}' at {timestamp:O} is negative; refunds are rejected by default. Remove refunds from the input or set SummarizerOptions.Refunds = RefundPolicy.Exclude to leave them out (they are counted)."));
+            }
+
+            _refundsExcluded++;
+            return;
+        }
+
+        var period = Options.PeriodOf(timestamp);
+        if (period > _endPeriod)
+        {
+            _afterEnd++;
+            return;
+        }
+
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, customerId, out var exists);
+        if (!exists)
+        {
+            slot = NewCustomer();
+        }
+
+        _customers[slot].Add(period, timestamp, amount, period <= _calibrationEndPeriod);
+    }
+
+    /// <summary>Merges another summarizer's partial state into this one (the other is left unchanged).</summary>
+    /// <param name="other">A summarizer with equal options.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="other"/> is null.</exception>
+    /// <exception cref="ArgumentException">The options differ.</exception>
+    public void Merge(TransactionSummarizer<TKey> other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (!Options.Equals(other.Options))
+        {
+            ThrowHelper.Argument(nameof(other), "cannot merge summarizers with different options; create every partition's summarizer with the same SummarizerOptions.");
+        }
+
+        _transactions += other._transactions;
+        _afterEnd += other._afterEnd;
+        _refundsExcluded += other._refundsExcluded;
+        foreach (var (id, j) in other._index)
+        {
+            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, id, out var exists);
+            if (!exists)
+            {
+                slot = NewCustomer();
+            }
+
+            _customers[slot].Merge(in other._customers[j]);
+        }
+    }
+
+    /// <summary>Builds the summaries of every customer with a purchase in the calibration window.</summary>
+    /// <returns>The summary set, sorted by customer id when <typeparamref name="TKey"/> is comparable, else in first-seen order.</returns>
+    public SummarySet<TKey> Build() => Build(typeof(IComparable<TKey>).IsAssignableFrom(typeof(TKey)) ? Comparer<TKey>.Default : null);
+
+    /// <summary>Builds the summaries of every customer with a purchase in the calibration window, in a chosen order.</summary>
+    /// <param name="order">The order of the customers, or <c>null</c> for first-seen order.</param>
+    /// <returns>The summary set.</returns>
+    public SummarySet<TKey> Build(IComparer<TKey>? order)
+    {
+        var ids = new List<TKey>(_count);
+        var rows = new List<int>(_count);
+        foreach (var (id, j) in _index)
+        {
+            if (_customers[j].HasCalibration(_calibrationEndPeriod))
+            {
+                ids.Add(id);
+                rows.Add(j);
+            }
+        }
+
+        var idArray = ids.ToArray();
+        var rowArray = rows.ToArray();
+        if (order is not null)
+        {
+            Array.Sort(idArray, rowArray, order);
+        }
+
+        var n = idArray.Length;
+        var unitsPerPeriod = Options.UnitsPerPeriod;
+        var frequency = new double[n];
+        var recency = new double[n];
+        var t = new double[n];
+        var monetary = new double[n];
+        var first = new DateTimeOffset[n];
+        var last = new DateTimeOffset[n];
+        var txCount = new long[n];
+        var spend = new decimal[n];
+        var hasHoldout = Options.CalibrationEnd is not null;
+        var holdoutFrequency = hasHoldout ? new double[n] : null;
+        var holdoutMonetary = hasHoldout ? new double[n] : null;
+        for (var i = 0; i < n; i++)
+        {
+            ref readonly var c = ref _customers[rowArray[i]];
+            var calPeriods = c.CountUpTo(_calibrationEndPeriod);
+            var firstPeriod = c.Periods![0];
+            var lastPeriod = c.Periods[calPeriods - 1];
+            frequency[i] = calPeriods - 1;
+            recency[i] = (lastPeriod - firstPeriod) * unitsPerPeriod;
+            t[i] = (_calibrationEndPeriod - firstPeriod) * unitsPerPeriod;
+            if (Options.IncludeFirstPurchaseInMonetaryValue)
+            {
+                monetary[i] = (double)(c.CalibrationTotal / calPeriods);
+            }
+            else
+            {
+                monetary[i] = calPeriods > 1 ? (double)((c.CalibrationTotal - c.FirstPeriodValue) / (calPeriods - 1)) : 0.0;
+            }
+
+            first[i] = c.FirstTimestamp;
+            last[i] = c.LastCalibrationTimestamp;
+            txCount[i] = c.CalibrationTransactions;
+            spend[i] = c.CalibrationTotal;
+            if (hasHoldout)
+            {
+                var holdoutPeriods = c.Count - calPeriods;
+                holdoutFrequency![i] = holdoutPeriods;
+                holdoutMonetary![i] = holdoutPeriods > 0 ? (double)(c.HoldoutTotal / holdoutPeriods) : 0.0;
+            }
+        }
+
+        return new SummarySet<TKey>(
+            idArray,
+            frequency,
+            recency,
+            t,
+            monetary,
+            first,
+            last,
+            txCount,
+            spend,
+            Options.Unit,
+            Options.ObservationEnd,
+            Options.CalibrationEnd,
+            holdoutFrequency,
+            holdoutMonetary,
+            hasHoldout ? (_endPeriod - _calibrationEndPeriod) * unitsPerPeriod : 0.0,
+            Counts);
+    }
+
+    private int HoldoutOnlyCustomers()
+    {
+        var holdoutOnly = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            if (!_customers[i].HasCalibration(_calibrationEndPeriod))
+            {
+                holdoutOnly++;
+            }
+        }
+
+        return holdoutOnly;
+    }
+
+    private int NewCustomer()
+    {
+        if (_count == _customers.Length)
+        {
+            Array.Resize(ref _customers, _customers.Length * 2);
+        }
+
+        return _count++;
+    }
+
+    /// <summary>One customer's partial state: sorted distinct periods and running totals.</summary>
+    private struct Accumulator
+    {
+        public int[]? Periods;
+        public int Count;
+        public decimal FirstPeriodValue;
+        public decimal CalibrationTotal;
+        public decimal HoldoutTotal;
+        public long CalibrationTransactions;
+        public DateTimeOffset FirstTimestamp;
+        public DateTimeOffset LastCalibrationTimestamp;
+
+        public readonly bool HasCalibration(int calibrationEnd) => Count > 0 && Periods![0] <= calibrationEnd;
+
+        public readonly int CountUpTo(int calibrationEnd)
+        {
+            var periods = Periods.AsSpan(0, Count);
+            if (periods[^1] <= calibrationEnd)
+            {
+                return Count;
+            }
+
+            var k = periods.BinarySearch(calibrationEnd);
+            return k >= 0 ? k + 1 : ~k;
+        }
+
+        public void Add(int period, DateTimeOffset timestamp, decimal amount, bool calibration)
+        {
+            if (Count == 0)
+            {
+                Periods ??= new int[4];
+                Periods[0] = period;
+                Count = 1;
+                FirstPeriodValue = amount;
+                FirstTimestamp = timestamp;
+            }
+            else
+            {
+                var first = Periods![0];
+                if (period < first)
+                {
+                    FirstPeriodValue = amount;
+                }
+                else if (period == first)
+                {
+                    FirstPeriodValue += amount;
+                }
+
+                if (timestamp < FirstTimestamp)
+                {
+                    FirstTimestamp = timestamp;
+                }
+
+                Insert(period);
+            }
+
+            if (calibration)
+            {
+                CalibrationTotal += amount;
+                CalibrationTransactions++;
+                if (CalibrationTransactions == 1 || timestamp > LastCalibrationTimestamp)
+                {
+                    LastCalibrationTimestamp = timestamp;
+                }
+            }
+            else
+            {
+                HoldoutTotal += amount;
+            }
+        }
+
+        public void Merge(in Accumulator other)
+        {
+            if (other.Count == 0)
+            {
+                return;
+            }
+
+            if (Count == 0)
+            {
+                Periods = other.Periods.AsSpan(0, other.Count).ToArray();
+                Count = other.Count;
+                FirstPeriodValue = other.FirstPeriodValue;
+                CalibrationTotal = other.CalibrationTotal;
+                HoldoutTotal = other.HoldoutTotal;
+                CalibrationTransactions = other.CalibrationTransactions;
+                FirstTimestamp = other.FirstTimestamp;
+                LastCalibrationTimestamp = other.LastCalibrationTimestamp;
+                return;
+            }
+
+            var mine = Periods![0];
+            var theirs = other.Periods![0];
+            if (theirs < mine)
+            {
+                FirstPeriodValue = other.FirstPeriodValue;
+            }
+            else if (theirs == mine)
+            {
+                FirstPeriodValue += other.FirstPeriodValue;
+            }
+
+            if (other.FirstTimestamp < FirstTimestamp)
+            {
+                FirstTimestamp = other.FirstTimestamp;
+            }
+
+            if (other.CalibrationTransactions > 0 && (CalibrationTransactions == 0 || other.LastCalibrationTimestamp > LastCalibrationTimestamp))
+            {
+                LastCalibrationTimestamp = other.LastCalibrationTimestamp;
+            }
+
+            CalibrationTotal += other.CalibrationTotal;
+            HoldoutTotal += other.HoldoutTotal;
+            CalibrationTransactions += other.CalibrationTransactions;
+
+            // Union of two sorted distinct lists.
+            var a = Periods.AsSpan(0, Count);
+            var b = other.Periods.AsSpan(0, other.Count);
+            var merged = new int[Count + other.Count];
+            int i = 0, j = 0, k = 0;
+            while (i < a.Length && j < b.Length)
+            {
+                var x = a[i];
+                var y = b[j];
+                if (x < y)
+                {
+                    merged[k++] = x;
+                    i++;
+                }
+                else if (y < x)
+                {
+                    merged[k++] = y;
+                    j++;
+                }
+                else
+                {
+                    merged[k++] = x;
+                    i++;
+                    j++;
+                }
+            }
+
+            while (i < a.Length)
+            {
+                merged[k++] = a[i++];
+            }
+
+            while (j < b.Length)
+            {
+                merged[k++] = b[j++];
+            }
+
+            Periods = merged;
+            Count = k;
+        }
+
+        private void Insert(int period)
+        {
+            var periods = Periods!;
+            if (period > periods[Count - 1])
+            {
+                if (Count == periods.Length)
+                {
+                    Array.Resize(ref Periods, Count * 2);
+                }
+
+                Periods![Count++] = period;
+                return;
+            }
+
+            if (period == periods[Count - 1])
+            {
+                return;
+            }
+
+            var k = periods.AsSpan(0, Count).BinarySearch(period);
+            if (k >= 0)
+            {
+                return;
+            }
+
+            k = ~k;
+            if (Count == periods.Length)
+            {
+                Array.Resize(ref Periods, Count * 2);
+            }
+
+            Array.Copy(Periods!, k, Periods!, k + 1, Count - k);
+            Periods![k] = period;
+            Count++;
+        }
+    }
+}
+
+/// <summary>One-call summarizing of in-memory transactions, using several cores.</summary>
+public static class TransactionSummarizer
+{
+    /// <summary>Summarizes transactions on up to <paramref name="maxDegreeOfParallelism"/> threads.</summary>
+    /// <typeparam name="TKey">The customer identifier type.</typeparam>
+    /// <param name="transactions">The transactions, in any order.</param>
+    /// <param name="options">The observation window, period rule and unit.</param>
+    /// <param name="maxDegreeOfParallelism">Threads to use; 0 means one per processor.</param>
+    /// <returns>The summaries; identical to a single-threaded pass.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">A transaction is invalid (see <see cref="TransactionSummarizer{TKey}.Add(TKey, DateTimeOffset, decimal)"/>).</exception>
+    public static SummarySet<TKey> Summarize<TKey>(ReadOnlyMemory<Transaction<TKey>> transactions, SummarizerOptions options, int maxDegreeOfParallelism = 0)
+        where TKey : notnull, IEquatable<TKey>
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxDegreeOfParallelism);
+        var workers = maxDegreeOfParallelism == 0 ? Environment.ProcessorCount : maxDegreeOfParallelism;
+        workers = Math.Clamp(workers, 1, Math.Max(1, transactions.Length / 50_000));
+        if (workers == 1)
+        {
+            var single = new TransactionSummarizer<TKey>(options);
+            single.AddRange(transactions.Span);
+            return single.Build();
+        }
+
+        // Partition by customer so the partial summarizers hold disjoint customers and merging is cheap.
+        var parts = new TransactionSummarizer<TKey>[workers];
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        {
+            var part = new TransactionSummarizer<TKey>(options);
+            var comparer = EqualityComparer<TKey>.Default;
+            foreach (ref readonly var t in transactions.Span)
+            {
+                var h = t.CustomerId is null ? 0 : comparer.GetHashCode(t.CustomerId);
+                if ((int)((uint)h % (uint)workers) == w)
+                {
+                    part.Add(t.CustomerId!, t.Timestamp, t.Amount);
+                }
+            }
+
+            parts[w] = part;
+        });
+
+        var result = parts[0];
+        for (var w = 1; w < workers; w++)
+        {
+            result.Merge(parts[w]);
+        }
+
+        return result.Build();
+    }
+}
