@@ -466,12 +466,17 @@ public static class TransactionSummarizer
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentException">A transaction is invalid (see <see cref="TransactionSummarizer{TKey}.Add(TKey, DateTimeOffset, decimal)"/>).</exception>
     public static SummarySet<TKey> Summarize<TKey>(ReadOnlyMemory<Transaction<TKey>> transactions, SummarizerOptions options, int maxDegreeOfParallelism = 0)
+        where TKey : notnull, IEquatable<TKey> => Summarize(transactions, options, maxDegreeOfParallelism, minimumPerWorker: 50_000);
+
+    internal static SummarySet<TKey> Summarize<TKey>(ReadOnlyMemory<Transaction<TKey>> transactions, SummarizerOptions options, int maxDegreeOfParallelism, int minimumPerWorker)
         where TKey : notnull, IEquatable<TKey>
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(maxDegreeOfParallelism);
         var workers = maxDegreeOfParallelism == 0 ? Environment.ProcessorCount : maxDegreeOfParallelism;
-        workers = Math.Clamp(workers, 1, Math.Max(1, transactions.Length / 50_000));
+
+        // Below a few tens of thousands of transactions a thread costs more than it saves.
+        workers = Math.Clamp(workers, 1, Math.Max(1, transactions.Length / minimumPerWorker));
         if (workers == 1)
         {
             var single = new TransactionSummarizer<TKey>(options);
