@@ -163,8 +163,9 @@ internal static class BgNbdKernels
                     Validate(rowOffset + (4 * k), x.Slice(4 * k, 4), tx.Slice(4 * k, 4), t.Slice(4 * k, 4));
                 }
 
-                var d = Vector256.Log(a / (bm1 + xk)) + ((r + xk) * (Vector256.Log(alpha + tk) - Vector256.Log(alpha + txk)));
-                var pa = one / (one + Vector256.Exp(d));
+                // e^D = a/(b+x−1) · ((α+T)/(α+t_x))^{r+x}: one log and one exp per row (overflow to ∞ gives P = 0).
+                var odds = a / (bm1 + xk) * Vector256.Exp((r + xk) * Vector256.Log((alpha + tk) / (alpha + txk)));
+                var pa = one / (one + odds);
                 vd[k] = Vector256.ConditionalSelect(Vector256.Equals(xk, Vector256<double>.Zero), one, pa);
             }
 
