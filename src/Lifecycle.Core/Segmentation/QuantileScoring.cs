@@ -22,7 +22,10 @@ public static class QuantileScoring
     /// <exception cref="ArgumentException"><paramref name="values"/> is empty, holds fewer customers than bins, holds NaN or
     /// infinity (the message names the position), or the lengths differ.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bins"/> is outside 1..255, or a policy or direction is not defined.</exception>
-    public static ScoreBins Score(ReadOnlySpan<double> values, Span<byte> scores, int bins, TiePolicy ties, ScoreDirection direction = ScoreDirection.HigherIsBetter)
+    public static ScoreBins Score(ReadOnlySpan<double> values, Span<byte> scores, int bins, TiePolicy ties, ScoreDirection direction = ScoreDirection.HigherIsBetter) =>
+        Score(values, scores, bins, ties, direction, nameof(values));
+
+    internal static ScoreBins Score(ReadOnlySpan<double> values, Span<byte> scores, int bins, TiePolicy ties, ScoreDirection direction, string valuesName)
     {
         ValidateBins(bins);
         ValidateTies(ties);
@@ -33,8 +36,8 @@ public static class QuantileScoring
             ThrowHelper.Argument(nameof(scores), FormattableString.Invariant($"scores has length {scores.Length} but values has {n}; pass one slot per value."));
         }
 
-        EnsurePopulation(n, bins, nameof(values));
-        EnsureFinite(values, nameof(values));
+        EnsurePopulation(n, bins, valuesName);
+        EnsureFinite(values, valuesName);
 
         using var sorted = new SortedOrder(values);
         var keys = sorted.Keys;

@@ -298,9 +298,9 @@ public static class Rfm
     {
         options ??= new RfmOptions();
         CheckLengths(timeSinceLastPurchase.Length, frequency.Length, monetary.Length, r.Length, f.Length, m.Length);
-        var rb = QuantileScoring.Score(timeSinceLastPurchase, r, options.Bins, options.Ties, ScoreDirection.LowerIsBetter);
-        var fb = QuantileScoring.Score(frequency, f, options.Bins, options.Ties, ScoreDirection.HigherIsBetter);
-        var mb = QuantileScoring.Score(monetary, m, options.Bins, options.Ties, ScoreDirection.HigherIsBetter);
+        var rb = QuantileScoring.Score(timeSinceLastPurchase, r, options.Bins, options.Ties, ScoreDirection.LowerIsBetter, nameof(timeSinceLastPurchase));
+        var fb = QuantileScoring.Score(frequency, f, options.Bins, options.Ties, ScoreDirection.HigherIsBetter, nameof(frequency));
+        var mb = QuantileScoring.Score(monetary, m, options.Bins, options.Ties, ScoreDirection.HigherIsBetter, nameof(monetary));
         return new RfmBins(rb, fb, mb);
     }
 
