@@ -99,7 +99,7 @@ public sealed class CohortMatrix
     /// <exception cref="ArgumentOutOfRangeException">The cell is outside the observed triangle.</exception>
     public decimal Revenue(int cohort, int age) => _revenue[CheckRow(cohort)][CheckAge(cohort, age)];
 
-    /// <summary>Gets customer retention: <see cref="Customers"/> / <see cref="CohortSize"/> (never undefined: a cohort has at least one customer).</summary>
+    /// <summary>Gets customer retention: <see cref="Customers"/> / <see cref="CohortSize"/>; undefined for a period in which nobody was acquired.</summary>
     /// <param name="cohort">The row, 0-based.</param>
     /// <param name="age">Periods since acquisition.</param>
     /// <returns>The share of the cohort counted at <paramref name="age"/>.</returns>
