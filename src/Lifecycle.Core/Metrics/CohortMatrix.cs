@@ -125,7 +125,7 @@ public sealed class CohortMatrix
         where TKey : notnull, IEquatable<TKey>
     {
         calendar.ThrowIfDefault(nameof(calendar));
-        if (IsTimeOrdered(transactions))
+        if (IsPeriodOrdered(transactions, calendar))
         {
             return FromOrderedTransactions(transactions, calendar, observationEnd);
         }
@@ -244,33 +244,41 @@ public sealed class CohortMatrix
         return new CohortMatrix(calendar, observationEnd, CohortActivity.ActiveAtPeriodEnd, first, size, customers, revenue, incomplete);
     }
 
-    private static bool IsTimeOrdered<TKey>(ReadOnlySpan<Transaction<TKey>> transactions)
+    /// <summary>Whether the records come in non-decreasing period order (any order within a period), checked with tick ranges so the period is recomputed only at boundaries.</summary>
+    private static bool IsPeriodOrdered<TKey>(ReadOnlySpan<Transaction<TKey>> transactions, PeriodCalendar calendar)
         where TKey : notnull, IEquatable<TKey>
     {
-        for (var i = 1; i < transactions.Length; i++)
+        long start = long.MaxValue, end = long.MinValue;
+        foreach (ref readonly var t in transactions)
         {
-            if (transactions[i].Timestamp.UtcTicks < transactions[i - 1].Timestamp.UtcTicks)
+            var ticks = t.Timestamp.UtcTicks;
+            if (ticks >= start && ticks < end)
+            {
+                continue;
+            }
+
+            if (ticks < start && start != long.MaxValue)
             {
                 return false;
             }
+
+            var index = calendar.IndexOf(t.Timestamp);
+            start = calendar.StartOf(index).UtcTicks;
+            end = calendar.StartOf(index + 1).UtcTicks;
         }
 
         return true;
     }
 
-    // Transaction logs usually arrive in time order. Then one sequential pass suffices: a customer's first record gives the
-    // cohort and their records arrive in period order, so "counted in this age already" is a per-customer last age.
-    // Same result as the grouped path (the cohort properties run both).
+    // Transaction logs usually arrive in time order (at least period by period). Then one sequential pass suffices: a
+    // customer's first record gives the cohort and their records arrive in period order, so "counted in this age
+    // already" is a per-customer last age. Same result as the grouped path (a property runs both).
     private static CohortMatrix FromOrderedTransactions<TKey>(ReadOnlySpan<Transaction<TKey>> transactions, PeriodCalendar calendar, DateTimeOffset observationEnd)
         where TKey : notnull, IEquatable<TKey>
     {
         var endTicks = observationEnd.UtcTicks;
-        var count = 0;
-        while (count < transactions.Length && transactions[count].Timestamp.UtcTicks < endTicks)
-        {
-            count++;
-        }
-
+        var before = 0;
+        var minTime = observationEnd;
         for (var i = 0; i < transactions.Length; i++)
         {
             ref readonly var t = ref transactions[i];
@@ -280,24 +288,33 @@ public sealed class CohortMatrix
             }
 
             TransactionShape<TKey>.Validate(t, i);
+            if (t.Timestamp.UtcTicks < endTicks)
+            {
+                minTime = before == 0 || t.Timestamp < minTime ? t.Timestamp : minTime;
+                before++;
+            }
         }
 
-        var before = transactions[..count];
-        var (first, periods) = Range(before.Length == 0 ? 0 : 1, before.Length == 0 ? observationEnd : before[0].Timestamp, calendar, observationEnd, "transactions");
+        var (first, periods) = Range(before, minTime, calendar, observationEnd, "transactions");
         var (size, customers, revenue) = Allocate(periods);
         var index = new Dictionary<TKey, int>();
         var cohortOf = new List<int>();
         var lastAge = new List<int>();
         var incomplete = 0;
         var period = -1;
-        var periodEnd = long.MinValue;
-        foreach (ref readonly var t in before)
+        long periodStart = long.MaxValue, periodEnd = long.MinValue;
+        foreach (ref readonly var t in transactions)
         {
             var ticks = t.Timestamp.UtcTicks;
-            if (ticks >= periodEnd)
+            if (ticks >= endTicks)
             {
-                // Records are ordered, so the period index changes rarely: recompute it only at a boundary.
+                continue;
+            }
+
+            if (ticks < periodStart || ticks >= periodEnd)
+            {
                 period = calendar.IndexOf(t.Timestamp) - first;
+                periodStart = calendar.StartOf(period + first).UtcTicks;
                 periodEnd = calendar.StartOf(period + first + 1).UtcTicks;
             }
 

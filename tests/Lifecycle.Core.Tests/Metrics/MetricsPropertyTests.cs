@@ -127,9 +127,9 @@ public sealed class MetricsPropertyTests
     {
         var calendar = new PeriodCalendar(Granularities[g % 3]);
         var end = MetricsArbitraries.End;
-        var ordered = log.OrderBy(t => t.Timestamp).ToArray();
+        var ordered = log.OrderBy(t => calendar.IndexOf(t.Timestamp)).ThenByDescending(t => t.Timestamp).ToArray(); // period order, reversed within periods
         var shuffled = ordered.Reverse().ToArray();
-        if (ordered[0].Timestamp >= end || calendar.IndexOf(ordered[0].Timestamp) >= calendar.IndexOf(end) || ordered[0].Timestamp == ordered[^1].Timestamp)
+        if (ordered[0].Timestamp >= end || calendar.IndexOf(ordered[0].Timestamp) >= calendar.IndexOf(end) || log.Select(t => calendar.IndexOf(t.Timestamp)).Distinct().Count() < 2)
         {
             return true;
         }
