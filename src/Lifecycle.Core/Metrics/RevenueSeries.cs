@@ -11,11 +11,22 @@ internal static class RevenueSeries
         var current = 0m;
         var lastPeriod = int.MinValue;
         var i = 0;
+        long periodStart = long.MaxValue, periodEnd = long.MinValue;
+        var p = 0;
         while (i < records.Length)
         {
-            var p = calendar.IndexOf(records[i].Timestamp) - first;
+            // Records are in time order: the period index changes only at boundaries, so compare ticks instead of recomputing it.
+            var ticks = records[i].Timestamp.UtcTicks;
+            if (ticks < periodStart || ticks >= periodEnd)
+            {
+                var index = calendar.IndexOf(records[i].Timestamp);
+                p = index - first;
+                periodStart = calendar.StartOf(index).UtcTicks;
+                periodEnd = calendar.StartOf(index + 1).UtcTicks;
+            }
+
             var sum = 0m;
-            while (i < records.Length && calendar.IndexOf(records[i].Timestamp) - first == p)
+            while (i < records.Length && records[i].Timestamp.UtcTicks < periodEnd)
             {
                 sum += records[i].Amount;
                 i++;
