@@ -160,6 +160,13 @@ public sealed class ChurnAnalysisTests
     }
 
     [Fact]
+    public void Analyze_DefinitionStartingBeforeFirstRecord_Throws()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => ChurnAnalysis.Analyze(ShopLog(), Months, End, new ActiveBeforeFirstSeen()));
+        Assert.Contains("before the customer's first record", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Analyze_NegativeAmount_ThrowsNamingTransaction()
     {
         var log = new[] { T("A", 1, 3, 10), T("A", 2, 7, -4) };
@@ -262,6 +269,14 @@ public sealed class ChurnAnalysisTests
 
             spells.Add(new ActivitySpell(customerRecords[0].Timestamp, null));
         }
+    }
+
+    private sealed class ActiveBeforeFirstSeen : IChurnDefinition<Transaction<string>>
+    {
+        public string Name => "early";
+
+        public void AddSpells(ReadOnlySpan<Transaction<string>> customerRecords, DateTimeOffset observationEnd, ICollection<ActivitySpell> spells) =>
+            spells.Add(new ActivitySpell(customerRecords[0].Timestamp.AddDays(-1), null));
     }
 
     private sealed class OverlappingSpells : IChurnDefinition<Transaction<string>>
