@@ -84,7 +84,7 @@ internal static class RevenueSeries
             }
         }
 
-        deltas.Sort(static (a, b) => a.Period.CompareTo(b.Period));
+        deltas.Sort(ByPeriod.Instance);
         var current = 0m;
         var i = 0;
         while (i < deltas.Count)
@@ -104,6 +104,14 @@ internal static class RevenueSeries
             }
         }
     }
+}
+
+/// <summary>Orders change points by period (a cached comparer: no allocation per customer).</summary>
+internal sealed class ByPeriod : IComparer<(int Period, decimal Value)>
+{
+    public static readonly ByPeriod Instance = new();
+
+    public int Compare((int Period, decimal Value) x, (int Period, decimal Value) y) => x.Period.CompareTo(y.Period);
 }
 
 /// <summary>Accumulates revenue movements over the periods of a report.</summary>

@@ -120,6 +120,22 @@ public sealed class ChurnAnalysisTests
     }
 
     [Fact]
+    public void Analyze_SubscriptionsByQuarter_SamePeriodLossesAndContraction()
+    {
+        // Q1 2024: A, B, C, D, E acquired; B, C and D's first spell end inside Q1 (new-lost, not churn); D comes back in March.
+        // Q2: E's first subscription ends Jun 1 while the second runs: no churn, but MRR 65 → 55 (contraction 10).
+        var report = ChurnAnalysis.Analyze(SaasBook(), new PeriodCalendar(PeriodGranularity.Quarter), Utc(2024, 7, 1), new SubscriptionChurn<string>());
+
+        Assert.Equal(["2024-Q1", "2024-Q2"], report.Periods.Select(p => p.Period.Label));
+        AssertCounts(report.Periods[0], 0, 5, 1, 0, 3, 0, 3);
+        AssertCounts(report.Periods[1], 3, 0, 0, 0, 0, 0, 3);
+        Assert.Equal(0.0, report.Periods[1].ChurnRate.Value);
+        AssertRevenue(report.Revenue[1], 65, 0, 0, 0, 10, 0, 55);
+        Assert.Equal(55.0 / 65, report.Revenue[1].GrossRevenueRetention.Value, 15);
+        Assert.Equal(10.0 / 65, report.Revenue[1].RevenueChurnRate.Value, 15);
+    }
+
+    [Fact]
     public void Analyze_SubscriptionGrace_LateRenewalIsNotChurn()
     {
         Subscription<string>[] book =
