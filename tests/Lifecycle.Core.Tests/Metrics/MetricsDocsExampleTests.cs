@@ -5,6 +5,7 @@ using Lifecycle.Metrics;
 namespace Lifecycle.Tests.Metrics;
 
 /// <summary>The quick start of docs/metrics.md compiles (it is below), runs, and the page shows exactly this code.</summary>
+[Collection(ConsoleRedirection.Name)]
 public sealed partial class MetricsDocsExampleTests
 {
     [Fact]
