@@ -180,7 +180,8 @@ public sealed class LifecycleEngineTests
         var s = Fold(Engine, [Buy("p1", 1), Buy("p2", 5)]);
         var r = Engine.Apply(s, Buy("p1", 1));
         Assert.Equal(ApplyOutcome.Duplicate, r.Outcome);
-        Assert.Same(s, r.State);
+        Assert.Equal(s.EventCount, r.State.EventCount);
+        Assert.Equal(s.Journey.ToArray(), r.State.Journey.ToArray());
         Assert.Equal(0, r.Transitions.Length);
     }
 
@@ -281,6 +282,13 @@ public sealed class LifecycleEngineTests
         var s = Fold(Engine, [Buy("p1", 10)]);
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Engine.Evaluate(s, Day(5)));
         Assert.Contains("StageAt", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_DefaultState_ThrowsPointingToStart()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Engine.Apply(default, Touch("t1", 0)));
+        Assert.Contains("LifecycleEngine.Start", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
