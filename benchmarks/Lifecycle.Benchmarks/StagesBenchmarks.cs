@@ -16,13 +16,15 @@ public class StagesBenchmarks
     private LifecycleEngine _engine = null!;
 
     /// <summary>Events; customers are a tenth of that (1M customers for 10M events).</summary>
-    [Params(1_000_000, 10_000_000)]
+    [ParamsSource(nameof(Sizes))]
     public int Events { get; set; }
+
+    public static IEnumerable<int> Sizes => BenchmarkSizes.Of(1_000_000, 10_000_000);
 
     [GlobalSetup]
     public void Setup()
     {
-        var customers = Events / 10;
+        var customers = Math.Max(1, Events / 10);
         var random = new Random(42);
         var start = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
         _customerIds = [.. Enumerable.Range(0, customers).Select(i => "c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];

@@ -14,6 +14,7 @@ internal static class CliApp
     private static readonly Func<CliContext, Command>[] Verbs =
     [
         SummarizeCommand.Create,
+        StagesCommand.Create,
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool stderrIsTerminal = false)
