@@ -158,7 +158,7 @@ public readonly record struct CustomerFacts
     /// <summary>Summarizes the purchases as the buy-till-you-die models see them, as of an instant.</summary>
     /// <param name="asOf">Observation end; not before the first purchase.</param>
     /// <param name="unit">Time unit of recency and age (days or weeks).</param>
-    /// <returns>Frequency = purchase days − 1, recency = last − first purchase, T = asOf − first purchase, monetary value = mean spend per purchase after the first (0 when none).</returns>
+    /// <returns>Frequency = purchase days − 1, recency = last − first purchase day, T = asOf − first purchase day, monetary value = mean order value over all purchases when there are repeat purchase days, else 0 (facts keep no per-period spend, so this approximates the mean of the repeat periods).</returns>
     /// <exception cref="InvalidOperationException">The customer has no purchase.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="asOf"/> is before the last purchase, or <paramref name="unit"/> is <see cref="TimeUnit.None"/>.</exception>
     public CustomerSummary ToSummary(DateTimeOffset asOf, TimeUnit unit)
@@ -182,7 +182,7 @@ public readonly record struct CustomerFacts
         var firstDay = FirstPurchaseTicks / TimeSpan.TicksPerDay * TimeSpan.TicksPerDay;
         var lastDay = LastPurchaseTicks / TimeSpan.TicksPerDay * TimeSpan.TicksPerDay;
         var repeat = PurchaseDays - 1;
-        var monetary = PurchaseCount > 1 ? (double)(TotalSpend / PurchaseCount) : 0.0;
+        var monetary = PurchaseDays > 1 ? (double)(TotalSpend / PurchaseCount) : 0.0;
         return new CustomerSummary(repeat, (lastDay - firstDay) / perUnit, (asOf.UtcTicks - firstDay) / perUnit, monetary);
     }
 
