@@ -188,11 +188,17 @@ public sealed class LifecycleEngineTests
     [Fact]
     public void Apply_DuplicateInLongHistory_IsFoundThroughTheIndex()
     {
-        var events = Enumerable.Range(0, 100).Select(i => Touch("t" + i, i)).ToArray();
+        // 300 events: past the 256-event threshold, lookups go through the dictionary index.
+        var events = Enumerable.Range(0, 300).Select(i => Touch("t" + i, i)).ToArray();
         var s = Fold(Engine, events);
         Assert.Equal(ApplyOutcome.Duplicate, Engine.Apply(s, Touch("t3", 3)).Outcome);
-        Assert.Equal(ApplyOutcome.Duplicate, Engine.Apply(s, Touch("t99", 99)).Outcome);
-        Assert.Equal(ApplyOutcome.Applied, Engine.Apply(s, Touch("t100", 100)).Outcome);
+        Assert.Equal(ApplyOutcome.Duplicate, Engine.Apply(s, Touch("t299", 299)).Outcome);
+        var next = Engine.Apply(s, Touch("t300", 300));
+        Assert.Equal(ApplyOutcome.Applied, next.Outcome);
+        Assert.Equal(ApplyOutcome.Duplicate, Engine.Apply(next.State, Touch("t300", 300)).Outcome);
+
+        // The older state does not see the event appended after it.
+        Assert.Equal(ApplyOutcome.Applied, Engine.Apply(s, Touch("t300", 300)).Outcome);
     }
 
     [Fact]
@@ -251,6 +257,29 @@ public sealed class LifecycleEngineTests
         Assert.Equal(["p1", "l1"], b.Events.ToArray().Select(e => e.Id));
         Assert.Equal(1, s.EventCount);
         Assert.Equal("Conversion", s.CurrentStage!.Value.Id);
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(40)]
+    [InlineData(300)]
+    public void Apply_SameStateExtendedFromManyThreads_EachBranchIsIntact(int history)
+    {
+        var s = Fold(Engine, Enumerable.Range(0, history).Select(i => Touch("t" + i, i)));
+        var results = new CustomerState[64];
+        Parallel.For(0, results.Length, i => results[i] = Engine.Apply(s, Buy("p" + i, history + i, i)).State);
+        for (var i = 0; i < results.Length; i++)
+        {
+            var events = results[i].Events.ToArray();
+            Assert.Equal(history + 1, events.Length);
+            Assert.Equal("p" + i, events[^1].Id);
+            Assert.Equal(Enumerable.Range(0, history).Select(k => "t" + k), events[..^1].Select(e => e.Id));
+            Assert.Equal(ApplyOutcome.Duplicate, Engine.Apply(results[i], Buy("p" + i, history + i, i)).Outcome);
+            Assert.Equal(ApplyOutcome.Applied, Engine.Apply(results[i], Buy("p" + ((i + 1) % results.Length), history + 100, 1)).Outcome);
+            Assert.Equal("Conversion", results[i].CurrentStage!.Value.Id);
+        }
+
+        Assert.Equal(history, s.EventCount);
     }
 
     [Fact]
