@@ -173,7 +173,7 @@ public sealed class BgBbModel : ITransactionModel
     /// <param name="t">n, the number of opportunities observed.</param>
     /// <returns>The probability.</returns>
     /// <exception cref="ArgumentException">The row is invalid.</exception>
-    public double ProbabilityAlive(double frequency, double recency, double t) => ProbabilityAlive(1, frequency, recency, t);
+    public double ProbabilityAlive(double frequency, double recency, double t) => ProbabilityAliveAt(1, frequency, recency, t);
 
     /// <summary>Probability that the customer is alive at opportunity n + <paramref name="periodsAhead"/>.</summary>
     /// <param name="periodsAhead">m, a whole number ≥ 0 (0: alive at n, the last observed opportunity).</param>
@@ -182,7 +182,7 @@ public sealed class BgBbModel : ITransactionModel
     /// <param name="periods">n.</param>
     /// <returns>B(α+x, β+n−x)/B(α,β) · B(γ, δ+n+m)/B(γ,δ) / L(x, t_x, n).</returns>
     /// <exception cref="ArgumentException">The row or <paramref name="periodsAhead"/> is invalid.</exception>
-    public double ProbabilityAlive(double periodsAhead, double frequency, double recency, double periods)
+    public double ProbabilityAliveAt(double periodsAhead, double frequency, double recency, double periods)
     {
         CheckHorizon(periodsAhead, nameof(periodsAhead));
         DiscreteSummaries.ValidateRow(-1, frequency, recency, periods, 1);
@@ -243,11 +243,11 @@ public sealed class BgBbModel : ITransactionModel
     }
 
     /// <summary>Probability of exactly <paramref name="count"/> transactions in the first n opportunities: P(X(n) = x) (FHS 2010, eq. 8).</summary>
-    /// <param name="periods">n, a whole number ≥ 0.</param>
     /// <param name="count">x, 0..n.</param>
+    /// <param name="periods">n, a whole number ≥ 0.</param>
     /// <returns>The probability, a log-sum-exp of n − x + 1 positive terms.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An argument is not a whole number in range.</exception>
-    public double ProbabilityOfTransactions(double periods, int count)
+    public double ProbabilityOfTransactions(int count, double periods)
     {
         CheckHorizon(periods, nameof(periods));
         if (count < 0 || count > periods)

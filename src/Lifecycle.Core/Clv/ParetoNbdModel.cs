@@ -193,7 +193,7 @@ public sealed class ParetoNbdModel : IDiscountedTransactionModel
     /// <param name="t">T.</param>
     /// <returns>P(alive at T) · ((β+T)/(β+T+horizon))^s: given alive at T, the dropout rate is Gamma(s, β+T).</returns>
     /// <exception cref="ArgumentException">The summary or the horizon is invalid.</exception>
-    public double ProbabilityAlive(double horizon, double frequency, double recency, double t)
+    public double ProbabilityAliveAt(double horizon, double frequency, double recency, double t)
     {
         ThrowHelper.ThrowIfNegativeOrNotFinite(horizon, nameof(horizon));
         ModelFitting.CountRow(-1, frequency, recency, t, "Pareto/NBD");
@@ -242,13 +242,13 @@ public sealed class ParetoNbdModel : IDiscountedTransactionModel
     }
 
     /// <summary>Probability that a new customer makes exactly <paramref name="count"/> repeat transactions in (0, t]: P(X(t) = n).</summary>
-    /// <param name="t">Time since the first purchase, &gt;= 0.</param>
     /// <param name="count">n, a whole number &gt;= 0.</param>
+    /// <param name="t">Time since the first purchase, &gt;= 0.</param>
     /// <returns>The probability: the NBD term for customers still alive at t plus the integral over the death time τ ∈ (0, t)
     /// of the death density times the NBD probability of n purchases in (0, τ), evaluated by quadrature (relative error ~1e-13,
     /// no cancellation for any n).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="t"/> is invalid or <paramref name="count"/> is negative.</exception>
-    public double ProbabilityOfTransactions(double t, int count)
+    public double ProbabilityOfTransactions(int count, double t)
     {
         ThrowHelper.ThrowIfNegativeOrNotFinite(t, nameof(t));
         if (count < 0)
@@ -296,6 +296,66 @@ public sealed class ParetoNbdModel : IDiscountedTransactionModel
         var delta = continuousRate;
         var integral = Quadrature.IntegrateToInfinity(u => Math.Exp((-delta * u) - (s * Elementary.Log1P(u / b))), 0, 1e-13);
         return AliveCore(frequency, recency, t) * (R + frequency) / (Alpha + t) * integral;
+    }
+
+    /// <summary>Simulates customers from this model: summaries (x, t_x, T) for the given ages.</summary>
+    /// <param name="ages">Observation length T of each customer (time since the first purchase), &gt;= 0.</param>
+    /// <param name="random">The source of randomness (seed it for reproducible data).</param>
+    /// <param name="purchasePeriod">0 for exact continuous times; otherwise purchases are bucketed into periods of this length from the first purchase (several in one period count once, times are period starts), as a daily summary would, which makes rows compressible.</param>
+    /// <returns>Summaries with ids 0..n−1 on <see cref="TimeUnit"/> (monetary values 0).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="random"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An age or the period is NaN, infinite or negative.</exception>
+    public SummarySet<int> Simulate(ReadOnlySpan<double> ages, Random random, double purchasePeriod)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        ThrowHelper.ThrowIfNegativeOrNotFinite(purchasePeriod, nameof(purchasePeriod));
+        var n = ages.Length;
+        var ids = new int[n];
+        var x = new double[n];
+        var tx = new double[n];
+        var tt = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var age = ages[i];
+            ThrowHelper.ThrowIfNegativeOrNotFinite(age, nameof(ages));
+            ids[i] = i;
+            tt[i] = age;
+            var lambda = RandomVariates.Gamma(random, R, Alpha);
+            var mu = RandomVariates.Gamma(random, S, Beta);
+            var end = Math.Min(age, RandomVariates.Exponential(random, mu));
+            double time = 0, last = 0, count = 0, lastPeriod = 0;
+            while (true)
+            {
+                time += RandomVariates.Exponential(random, lambda);
+                if (time > end)
+                {
+                    break;
+                }
+
+                if (purchasePeriod > 0)
+                {
+                    var period = Math.Floor(time / purchasePeriod);
+                    if (period == lastPeriod || period * purchasePeriod > age)
+                    {
+                        continue;
+                    }
+
+                    lastPeriod = period;
+                    last = period * purchasePeriod;
+                }
+                else
+                {
+                    last = time;
+                }
+
+                count++;
+            }
+
+            x[i] = count;
+            tx[i] = count > 0 ? last : 0;
+        }
+
+        return SummarySet.FromColumns<int>(ids, x, tx, tt, [], TimeUnit);
     }
 
     /// <summary>Returns the parameters as "r = …, alpha = …, s = …, beta = …".</summary>

@@ -37,11 +37,11 @@ public sealed class BgBbTests
     [InlineData(6, 6, 0.93)]
     public void ProbabilityAlive_PublishedCustomers_MatchTwoDecimals(double x, double tx, double expected)
     {
-        Assert.Equal(1, Published.ProbabilityAlive(0, 6, 6, 6), 14);
+        Assert.Equal(1, Published.ProbabilityAliveAt(0, 6, 6, 6), 14);
         // FHS's "alive at the end" is alive at the next opportunity, n + 1 (their eq. 11); alive at n itself is 1 for x = t_x = n.
         Assert.Equal(expected, Math.Round(Published.ProbabilityAlive(x, tx, 6), 2));
-        Assert.Equal(Published.ProbabilityAlive(x, tx, 6), Published.ProbabilityAlive(1, x, tx, 6));
-        Assert.True(Published.ProbabilityAlive(0, x, tx, 6) >= Published.ProbabilityAlive(1, x, tx, 6));
+        Assert.Equal(Published.ProbabilityAlive(x, tx, 6), Published.ProbabilityAliveAt(1, x, tx, 6));
+        Assert.True(Published.ProbabilityAliveAt(0, x, tx, 6) >= Published.ProbabilityAliveAt(1, x, tx, 6));
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class BgBbTests
         double total = 0, mean = 0;
         for (var x = 0; x <= 6; x++)
         {
-            var p = Published.ProbabilityOfTransactions(6, x);
+            var p = Published.ProbabilityOfTransactions(x, 6);
             total += p;
             mean += x * p;
         }
@@ -128,8 +128,8 @@ public sealed class BgBbTests
         foreach (var n in new[] { 1000.0, 100_000.0, 1_000_000.0 })
         {
             var ll = Published.LogLikelihood(n / 2, n - 1, n);
-            var alive = Published.ProbabilityAlive(0, n / 2, n - 1, n);
-            var aliveLater = Published.ProbabilityAlive(1000, n / 2, n - 1, n);
+            var alive = Published.ProbabilityAliveAt(0, n / 2, n - 1, n);
+            var aliveLater = Published.ProbabilityAliveAt(1000, n / 2, n - 1, n);
             var expected = Published.ConditionalExpectedTransactions(10, n / 2, n - 1, n);
             Assert.True(double.IsFinite(ll) && ll < 0);
             Assert.InRange(alive, 0, 1);

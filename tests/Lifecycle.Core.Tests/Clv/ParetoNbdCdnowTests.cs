@@ -146,7 +146,7 @@ public sealed class ParetoNbdCdnowTests
             double total = 0, mean = 0;
             for (var n = 0; n < 400; n++)
             {
-                var p = Mle.ProbabilityOfTransactions(t, n);
+                var p = Mle.ProbabilityOfTransactions(n, t);
                 Assert.InRange(p, 0, 1);
                 total += p;
                 mean += n * p;
@@ -160,7 +160,7 @@ public sealed class ParetoNbdCdnowTests
     [Fact]
     public void ProbabilityOfTransactions_LargeCounts_AreFiniteAndTiny()
     {
-        var p = Mle.ProbabilityOfTransactions(39, 5000);
+        var p = Mle.ProbabilityOfTransactions(5000, 39);
         Assert.True(p >= 0 && p < 1e-30);
     }
 
@@ -180,10 +180,10 @@ public sealed class ParetoNbdCdnowTests
     public void ProbabilityAlive_AtLaterTime_IsBelowNowAndDecreasing()
     {
         var now = Mle.ProbabilityAlive(2, 30.43, 38.86);
-        var later = Mle.ProbabilityAlive(10, 2, 30.43, 38.86);
-        var muchLater = Mle.ProbabilityAlive(100, 2, 30.43, 38.86);
+        var later = Mle.ProbabilityAliveAt(10, 2, 30.43, 38.86);
+        var muchLater = Mle.ProbabilityAliveAt(100, 2, 30.43, 38.86);
         Assert.True(now > later && later > muchLater && muchLater > 0);
-        Assert.Equal(now, Mle.ProbabilityAlive(0, 2, 30.43, 38.86));
+        Assert.Equal(now, Mle.ProbabilityAliveAt(0, 2, 30.43, 38.86));
     }
 
     [Fact]
