@@ -251,6 +251,34 @@ public static class Bootstrap
             options);
     }
 
+    /// <summary>Bootstraps discounted CLV (discrete convention) of target customers under the refitted transaction model.</summary>
+    /// <param name="data">The data the transaction model is fitted on.</param>
+    /// <param name="fit">The transaction model's fit function.</param>
+    /// <param name="spend">The spend model, held fixed: the intervals show the transaction model's estimation uncertainty (compressed rows carry no spend to resample).</param>
+    /// <param name="frequency">Target customers' x.</param>
+    /// <param name="recency">Target customers' t_x.</param>
+    /// <param name="t">Target customers' T.</param>
+    /// <param name="monetaryValue">Target customers' mean repeat spend.</param>
+    /// <param name="discounting">The discrete discounting convention (see <see cref="CustomerLifetimeValue"/>).</param>
+    /// <param name="options">Options, or <c>null</c> for the defaults.</param>
+    /// <typeparam name="TModel">The transaction model type.</typeparam>
+    /// <returns>Intervals for the quantity "clv".</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">The spans differ in length, or the full-data fit failed.</exception>
+    /// <exception cref="OperationCanceledException">The run was cancelled.</exception>
+    public static BootstrapResult LifetimeValue<TModel>(CompressedSummaries data, Func<CompressedSummaries, FitOptions, FitResult<TModel>> fit, ISpendModel spend, ReadOnlySpan<double> frequency, ReadOnlySpan<double> recency, ReadOnlySpan<double> t, ReadOnlySpan<double> monetaryValue, DiscreteDiscounting discounting, BootstrapOptions? options)
+        where TModel : class, ITransactionModel
+    {
+        ArgumentNullException.ThrowIfNull(spend);
+        ArgumentNullException.ThrowIfNull(discounting);
+        ModelFitting.SameLength(frequency.Length, recency.Length, t.Length, monetaryValue.Length);
+        var x = frequency.ToArray();
+        var tx = recency.ToArray();
+        var tt = t.ToArray();
+        var m = monetaryValue.ToArray();
+        return Run(data, fit, (model, destination) => CustomerLifetimeValue.Discrete(model, spend, x, tx, tt, m, discounting, destination), ["clv"], x.Length, options);
+    }
+
     /// <summary>Bootstraps any predictions of a model fitted on continuous-time summaries.</summary>
     /// <param name="data">The data the model is fitted on.</param>
     /// <param name="fit">The fit function.</param>

@@ -78,6 +78,24 @@ public sealed class BootstrapTests
     }
 
     [Fact]
+    public void LifetimeValue_Cdnow_IntervalAroundPointClv()
+    {
+        var data = ClvTestData.Cdnow;
+        var spend = new GammaGammaModel(6.25, 3.74, 15.44);
+        var discounting = new DiscreteDiscounting(12, 4.345, 0.01);
+        double[] m = [0, 22.35, 35.0];
+        var result = Bootstrap.LifetimeValue(data, MbgNbdModel.Fit, spend, TargetX, TargetTx, TargetT, m, discounting, new BootstrapOptions { Replicates = 16, Seed = 2 });
+        var model = MbgNbdModel.Fit(data).Model;
+        for (var i = 0; i < TargetX.Length; i++)
+        {
+            var clv = result["clv", i];
+            var direct = CustomerLifetimeValue.Discrete(model, spend, new CustomerSummary(TargetX[i], TargetTx[i], TargetT[i], m[i]), discounting);
+            Tolerance.Close(direct, clv.Estimate, 1e-6);
+            Assert.True(clv.Lower <= clv.Upper && clv.Lower > 0 && clv.StandardError > 0);
+        }
+    }
+
+    [Fact]
     public void Options_OneReplicate_ThrowsWithFix()
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new BootstrapOptions { Replicates = 1 });
