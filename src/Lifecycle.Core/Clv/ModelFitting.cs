@@ -51,60 +51,6 @@ internal static class ModelFitting
         }
     }
 
-    /// <summary>Covariance of natural parameters from the four-point Hessian of the mean negative log-likelihood in log-parameters (for likelihoods without an analytic gradient, where a Hessian from a differenced gradient would be too noisy).</summary>
-    public static (ParameterCovariance? Covariance, double[] StandardErrors) CovarianceFromValues(IReadOnlyList<string> names, Func<double[], double> meanNegativeLogLikelihood, double[] parameters, double totalWeight)
-    {
-        var n = parameters.Length;
-        var theta = new double[n];
-        for (var i = 0; i < n; i++)
-        {
-            theta[i] = Math.Log(parameters[i]);
-        }
-
-        var hessian = Derivatives.Hessian(
-            th =>
-            {
-                var p = new double[th.Length];
-                for (var i = 0; i < th.Length; i++)
-                {
-                    p[i] = Math.Exp(th[i]);
-                }
-
-                return meanNegativeLogLikelihood(p);
-            },
-            theta);
-        return FromLogHessian(names, hessian, parameters, totalWeight);
-    }
-
-    /// <summary>Inverts the (per-customer) Hessian in log-parameters times the total weight and maps it to natural parameters.</summary>
-    public static (ParameterCovariance? Covariance, double[] StandardErrors) FromLogHessian(IReadOnlyList<string> names, double[,] meanHessian, double[] parameters, double totalWeight)
-    {
-        var n = parameters.Length;
-        var se = new double[n];
-        Array.Fill(se, double.NaN);
-        var h = (double[,])meanHessian.Clone();
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = 0; j < n; j++)
-            {
-                h[i, j] *= totalWeight;
-            }
-        }
-
-        if (!Derivatives.TryInvertSymmetricPositiveDefinite(h, out var thetaCov))
-        {
-            return (null, se);
-        }
-
-        var cov = Derivatives.LogToNaturalCovariance(thetaCov, parameters);
-        for (var i = 0; i < n; i++)
-        {
-            se[i] = Math.Sqrt(cov[i, i]);
-        }
-
-        return (new ParameterCovariance(names, cov), se);
-    }
-
     /// <summary>Starting values from the options (checked for count) or the model's default.</summary>
     public static double[] Start(FitOptions options, double[] defaults, string model, string names)
     {

@@ -226,3 +226,37 @@ public sealed class ParetoNbdCdnowTests
         return sum * h / 3;
     }
 }
+
+/// <summary>The analytic Pareto/NBD gradient against central differences of the likelihood.</summary>
+public sealed class ParetoNbdGradientTests
+{
+    [Theory]
+    [InlineData(0.55, 10.58, 0.61, 11.67)]
+    [InlineData(0.55, 11.67, 0.61, 10.58)]
+    [InlineData(2.0, 3.0, 0.3, 40.0)]
+    [InlineData(0.3, 50.0, 1.7, 2.0)]
+    [InlineData(0.8, 0.5, 0.9, 30.0)]
+    [InlineData(0.8, 30.0, 0.9, 0.5)]
+    public void Gradient_MatchesCentralDifferences(double r, double alpha, double s, double beta)
+    {
+        // Rows cover x = 0, large x, t_x = T, and (for the last cases) z > 0.9, where the fallback is used.
+        double[] x = [0, 1, 2, 26, 221, 5];
+        double[] tx = [0, 0.5, 30.43, 30.86, 103.42857, 7];
+        double[] t = [38.86, 38.86, 38.86, 31, 103.57143, 7];
+        var likelihood = new Lifecycle.Clv.ParetoNbdLikelihood(x, tx, t, [1, 2, 1, 1, 1, 3], 1);
+        double[] p = [r, alpha, s, beta];
+        var gradient = new double[4];
+        var f = likelihood.MeanNegativeLogLikelihood(p, gradient);
+        Tolerance.Close(likelihood.MeanNegativeLogLikelihood(p), f, 1e-13);
+        for (var k = 0; k < 4; k++)
+        {
+            var h = 1e-5 * p[k];
+            var plus = (double[])p.Clone();
+            var minus = (double[])p.Clone();
+            plus[k] += h;
+            minus[k] -= h;
+            var numeric = (likelihood.MeanNegativeLogLikelihood(plus) - likelihood.MeanNegativeLogLikelihood(minus)) / (2 * h);
+            Tolerance.Close(numeric, gradient[k], 1e-6, 1e-8);
+        }
+    }
+}
