@@ -9,7 +9,7 @@ namespace Lifecycle.Clv;
 /// u(y) = ln ₂F₁(r+s+x, b; r+s+x+1; z(y)) − (r+s+x) ln(m+y), with (b, m, z) = (s+1, α, (α−β)/(α+y)) when α ≥ β
 /// and (r+x, β, (β−α)/(β+y)) when α &lt; β. It is formed as u(t_x) + ln(−expm1(u(T) − u(t_x))), so it never
 /// leaves log space and keeps its relative accuracy however large the two terms are.</para>
-/// <para>The gradient is analytic (see <see cref="RowWithGradient"/>): after Euler's transformation each A₀ term is a
+/// <para>The gradient is analytic (see <see cref="CombineRow"/>): after Euler's transformation each A₀ term is a
 /// series of positive terms whose derivatives in the parameters are summed in the same loop. Rows run in parallel in
 /// fixed chunks, so results do not depend on the core count.</para>
 /// </remarks>
@@ -20,6 +20,10 @@ internal sealed class ParetoNbdLikelihood
     private readonly double[] _t;
     private readonly double[] _w;
     private readonly int _maxDegree;
+    private readonly int[] _rowNodeTx;
+    private readonly int[] _rowNodeT;
+    private readonly double[] _nodeX;
+    private readonly double[] _nodeY;
 
     public ParetoNbdLikelihood(ReadOnlySpan<double> x, ReadOnlySpan<double> tx, ReadOnlySpan<double> t, ReadOnlySpan<double> w, int maxDegreeOfParallelism)
     {
@@ -37,7 +41,44 @@ internal sealed class ParetoNbdLikelihood
 
         TotalWeight = total;
         MeanAge = total > 0 ? age / total : 0;
+
+        // The A₀ terms depend on a row only through (x, t_x) and (x, T): evaluate each distinct pair once per evaluation.
+        var nodes = new Dictionary<(double X, double Y), int>();
+        var nodeX = new List<double>();
+        var nodeY = new List<double>();
+        _rowNodeTx = new int[_x.Length];
+        _rowNodeT = new int[_x.Length];
+        for (var i = 0; i < _x.Length; i++)
+        {
+            if (_tx[i] >= _t[i])
+            {
+                _rowNodeTx[i] = _rowNodeT[i] = -1;
+                continue;
+            }
+
+            _rowNodeTx[i] = Node(_x[i], _tx[i]);
+            _rowNodeT[i] = Node(_x[i], _t[i]);
+        }
+
+        _nodeX = [.. nodeX];
+        _nodeY = [.. nodeY];
+
+        int Node(double x, double y)
+        {
+            if (!nodes.TryGetValue((x, y), out var index))
+            {
+                index = nodeX.Count;
+                nodes.Add((x, y), index);
+                nodeX.Add(x);
+                nodeY.Add(y);
+            }
+
+            return index;
+        }
     }
+
+    /// <summary>Gets the number of distinct (x, y) pairs at which the A₀ terms are evaluated.</summary>
+    public int NodeCount => _nodeX.Length;
 
     public double TotalWeight { get; }
 
@@ -86,6 +127,34 @@ internal sealed class ParetoNbdLikelihood
     public double MeanNegativeLogLikelihood(ReadOnlySpan<double> p, Span<double> gradient)
     {
         double r = p[0], alpha = p[1], s = p[2], beta = p[3];
+
+        // Phase 1: u and ∇u at every distinct (x, y) node (each node writes its own slots: deterministic).
+        var nodes = _nodeX.Length;
+        var u = new double[nodes];
+        var du = new double[4 * nodes];
+        var nodeChunks = (nodes + ModelFitting.ChunkSize - 1) / ModelFitting.ChunkSize;
+        void Nodes(int c)
+        {
+            var end = Math.Min(nodes, (c + 1) * ModelFitting.ChunkSize);
+            for (var k = c * ModelFitting.ChunkSize; k < end; k++)
+            {
+                u[k] = LogIntegralTail(r, alpha, s, beta, _nodeX[k], _nodeY[k], du.AsSpan(4 * k, 4));
+            }
+        }
+
+        if (nodeChunks < 4 || _maxDegree == 1)
+        {
+            for (var c = 0; c < nodeChunks; c++)
+            {
+                Nodes(c);
+            }
+        }
+        else
+        {
+            Parallel.For(0, nodeChunks, new ParallelOptions { MaxDegreeOfParallelism = _maxDegree }, Nodes);
+        }
+
+        // Phase 2: combine per row, summed in fixed chunks.
         Span<double> acc = stackalloc double[5];
         ModelFitting.Sum(
             _x.Length,
@@ -95,7 +164,8 @@ internal sealed class ParetoNbdLikelihood
             {
                 Span<double> g = stackalloc double[4];
                 var lastX = double.NaN;
-                double logGammaRatio = 0, digammaDifference = 0;
+                var lastT = double.NaN;
+                var k = new RowConstants { LnAlpha = Math.Log(alpha), LnBeta = Math.Log(beta) };
                 for (var i = start; i < end; i++)
                 {
                     var w = _w[i];
@@ -107,13 +177,26 @@ internal sealed class ParetoNbdLikelihood
                     var x = _x[i];
                     if (x != lastX)
                     {
-                        // Rows are sorted by x, so these are computed once per distinct frequency.
-                        logGammaRatio = GammaFunctions.LogGammaRatio(r, x);
-                        digammaDifference = x == 0 ? 0 : Polygamma.Digamma(r + x) - Polygamma.Digamma(r);
+                        // Rows are sorted by x, so these are computed once per distinct frequency and chunk.
+                        k.LogGammaRatio = GammaFunctions.LogGammaRatio(r, x);
+                        k.DigammaDifference = x == 0 ? 0 : Polygamma.Digamma(r + x) - Polygamma.Digamma(r);
+                        k.LogSOverA = Math.Log(s / (r + s + x));
                         lastX = x;
                     }
 
-                    var ll = RowWithGradient(r, alpha, s, beta, x, _tx[i], _t[i], logGammaRatio, digammaDifference, g);
+                    var t = _t[i];
+                    if (t != lastT)
+                    {
+                        k.LnAt = Math.Log(alpha + t);
+                        k.LnBt = Math.Log(beta + t);
+                        lastT = t;
+                    }
+
+                    var n1 = _rowNodeTx[i];
+                    var n2 = _rowNodeT[i];
+                    var ll = n1 < 0
+                        ? CombineRow(r, alpha, s, beta, x, t, k, double.NaN, default, double.NaN, default, g)
+                        : CombineRow(r, alpha, s, beta, x, t, k, u[n1], du.AsSpan(4 * n1, 4), u[n2], du.AsSpan(4 * n2, 4), g);
                     a[0] += w * ll;
                     a[1] += w * g[0];
                     a[2] += w * g[1];
@@ -138,20 +221,18 @@ internal sealed class ParetoNbdLikelihood
     /// Σ_k (e)_k/(c)_k z^k has positive terms falling at least as fast as z^k, so it and its derivatives in e, c and z
     /// are summed together in one short loop. Rows with z &gt; 0.9 (slow series) use the general ₂F₁ and central differences.
     /// </remarks>
-    internal static double RowWithGradient(double r, double alpha, double s, double beta, double x, double tx, double t, double logGammaRatio, double digammaDifference, Span<double> gradient)
+    /// <param name="u1">u(t_x), or NaN when t_x = T (no A₀ term).</param>
+    internal static double CombineRow(double r, double alpha, double s, double beta, double x, double t, in RowConstants k, double u1, ReadOnlySpan<double> du1, double u2, ReadOnlySpan<double> du2, Span<double> gradient)
     {
-        var lnAlpha = Math.Log(alpha);
-        var lnBeta = Math.Log(beta);
-        var head = logGammaRatio + (r * lnAlpha) + (s * lnBeta);
-        var lnAt = Math.Log(alpha + t);
-        var lnBt = Math.Log(beta + t);
+        double lnAlpha = k.LnAlpha, lnBeta = k.LnBeta, lnAt = k.LnAt, lnBt = k.LnBt, digammaDifference = k.DigammaDifference;
+        var head = k.LogGammaRatio + (r * lnAlpha) + (s * lnBeta);
         var l1 = (-(r + x) * lnAt) - (s * lnBt);
 
         // ∂head and ∂ℓ₁.
         double hr = digammaDifference + lnAlpha, ha = r / alpha, hs = lnBeta, hb = s / beta;
         double g1r = -lnAt, g1a = -(r + x) / (alpha + t), g1s = -lnBt, g1b = -s / (beta + t);
 
-        if (tx >= t)
+        if (double.IsNaN(u1))
         {
             gradient[0] = hr + g1r;
             gradient[1] = ha + g1a;
@@ -160,10 +241,6 @@ internal sealed class ParetoNbdLikelihood
             return head + l1;
         }
 
-        Span<double> du1 = stackalloc double[4];
-        Span<double> du2 = stackalloc double[4];
-        var u1 = LogIntegralTail(r, alpha, s, beta, x, tx, du1);
-        var u2 = LogIntegralTail(r, alpha, s, beta, x, t, du2);
         var d = u2 - u1;
         if (!(d < 0) || !double.IsFinite(u1))
         {
@@ -175,12 +252,27 @@ internal sealed class ParetoNbdLikelihood
         }
 
         var aSum = r + s + x;
-        var l2 = Math.Log(s / aSum) + u1 + Math.Log(-Elementary.ExpM1(d));
-        var rho = Math.Exp(d);
-        var oneMinusRho = -Elementary.ExpM1(d);
-        var lse = LogSumExp.Add(l1, l2);
-        var w1 = Math.Exp(l1 - lse);
-        var w2 = Math.Exp(l2 - lse);
+        var em = Elementary.ExpM1(d);
+        var oneMinusRho = -em;
+        var rho = 1 + em;
+        var l2 = k.LogSOverA + u1 + Math.Log(oneMinusRho);
+
+        // log(e^{l1} + e^{l2}) and the weights e^{l·−lse} from one exponential.
+        double lse, w1, w2;
+        if (l2 > l1)
+        {
+            var q = Math.Exp(l1 - l2);
+            lse = l2 + Elementary.Log1P(q);
+            w2 = 1 / (1 + q);
+            w1 = q * w2;
+        }
+        else
+        {
+            var q = Math.Exp(l2 - l1);
+            lse = l1 + Elementary.Log1P(q);
+            w1 = 1 / (1 + q);
+            w2 = q * w1;
+        }
         double g2r = (-1 / aSum) + ((du1[0] - (rho * du2[0])) / oneMinusRho);
         double g2a = (du1[1] - (rho * du2[1])) / oneMinusRho;
         double g2s = (1 / s) - (1 / aSum) + ((du1[2] - (rho * du2[2])) / oneMinusRho);
@@ -192,8 +284,8 @@ internal sealed class ParetoNbdLikelihood
         return head + lse;
     }
 
-    // u(y) = ln[(a/s) I(y)] and its gradient in (r, α, s, β); see RowWithGradient.
-    private static double LogIntegralTail(double r, double alpha, double s, double beta, double x, double y, Span<double> du)
+    // u(y) = ln[(a/s) I(y)] and its gradient in (r, α, s, β); see CombineRow.
+    internal static double LogIntegralTail(double r, double alpha, double s, double beta, double x, double y, Span<double> du)
     {
         var c = r + s + x + 1;
         var lnAy = Math.Log(alpha + y);
@@ -211,16 +303,17 @@ internal sealed class ParetoNbdLikelihood
         for (var k = 0; k < 100_000; k++)
         {
             // term' = t_{k+1}/z, so that ∂G/∂z = Σ (k+1) term' also at z = 0.
-            var ratio = (e + k) / (c + k);
-            var termOverZ = term * ratio;
-            he += 1 / (e + k);
-            hc += 1 / (c + k);
+            var invE = 1 / (e + k);
+            var invC = 1 / (c + k);
+            var termOverZ = term * (e + k) * invC;
+            he += invE;
+            hc += invC;
             dz += (k + 1) * termOverZ;
             term = termOverZ * z;
             sum += term;
             de += term * he;
             dc -= term * hc;
-            if (term <= 1e-17 * sum && (k + 1) * termOverZ <= 1e-17 * dz)
+            if (term <= 1e-16 * sum && (k + 1) * termOverZ <= 1e-16 * dz)
             {
                 break;
             }
@@ -296,5 +389,17 @@ internal sealed class ParetoNbdLikelihood
             },
             acc);
         return -acc[0] / TotalWeight;
+    }
+
+    /// <summary>Per-row constants that repeat across rows (sorted by x, and often sharing T).</summary>
+    internal struct RowConstants
+    {
+        public double LnAlpha;
+        public double LnBeta;
+        public double LnAt;
+        public double LnBt;
+        public double LogGammaRatio;
+        public double DigammaDifference;
+        public double LogSOverA;
     }
 }
