@@ -9,8 +9,10 @@ public class SummarizerBenchmarks
     private Transaction<long>[] _transactions = [];
     private SummarizerOptions _options = null!;
 
-    [Params(1_000_000, 10_000_000)]
+    [ParamsSource(nameof(Sizes))]
     public int Transactions { get; set; }
+
+    public static IEnumerable<int> Sizes => BenchmarkSizes.Of(1_000_000, 10_000_000);
 
     [GlobalSetup]
     public void Setup()

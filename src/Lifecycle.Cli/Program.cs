@@ -2,5 +2,5 @@ namespace Lifecycle.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args) => CliApp.Run(args, Console.Out, Console.Error);
+    private static int Main(string[] args) => CliApp.Run(args, Console.Out, Console.Error, !Console.IsErrorRedirected);
 }

@@ -15,9 +15,8 @@ namespace Lifecycle;
 public sealed class TransactionSummarizer<TKey>
     where TKey : notnull, IEquatable<TKey>
 {
-    private readonly Dictionary<TKey, int> _index;
-    private Accumulator[] _customers;
-    private int _count;
+    // The per-customer state lives in the dictionary's own entries: one lookup, no second array to miss in cache.
+    private readonly Dictionary<TKey, Accumulator> _customers;
     private readonly int _endPeriod;
     private readonly int _calibrationEndPeriod;
     private long _transactions;
@@ -50,15 +49,14 @@ public sealed class TransactionSummarizer<TKey>
             ThrowHelper.ArgumentOutOfRange(nameof(options), options.CalibrationEnd, $"(calibration end) must not be after the observation end {options.ObservationEnd:O}", "move the calibration end into the observation window");
         }
 
-        _index = new Dictionary<TKey, int>(expectedCustomers);
-        _customers = new Accumulator[Math.Max(expectedCustomers, 16)];
+        _customers = new Dictionary<TKey, Accumulator>(expectedCustomers);
     }
 
     /// <summary>Gets the options this summarizer was created with.</summary>
     public SummarizerOptions Options { get; }
 
     /// <summary>Gets the number of distinct customers seen so far (holdout-only customers included).</summary>
-    public int CustomerCount => _count;
+    public int CustomerCount => _customers.Count;
 
     /// <summary>Gets the counts of transactions seen and set aside so far.</summary>
     public SummarizerCounts Counts => new(_transactions, _afterEnd, _refundsExcluded, HoldoutOnlyCustomers());
@@ -110,13 +108,7 @@ public sealed class TransactionSummarizer<TKey>
             return;
         }
 
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, customerId, out var exists);
-        if (!exists)
-        {
-            slot = NewCustomer();
-        }
-
-        _customers[slot].Add(period, timestamp, amount, period <= _calibrationEndPeriod);
+        CollectionsMarshal.GetValueRefOrAddDefault(_customers, customerId, out _).Add(period, timestamp, amount, period <= _calibrationEndPeriod);
     }
 
     /// <summary>Merges another summarizer's partial state into this one (the other is left unchanged).</summary>
@@ -134,15 +126,9 @@ public sealed class TransactionSummarizer<TKey>
         _transactions += other._transactions;
         _afterEnd += other._afterEnd;
         _refundsExcluded += other._refundsExcluded;
-        foreach (var (id, j) in other._index)
+        foreach (var (id, theirs) in other._customers)
         {
-            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, id, out var exists);
-            if (!exists)
-            {
-                slot = NewCustomer();
-            }
-
-            _customers[slot].Merge(in other._customers[j]);
+            CollectionsMarshal.GetValueRefOrAddDefault(_customers, id, out _).Merge(in theirs);
         }
     }
 
@@ -155,22 +141,19 @@ public sealed class TransactionSummarizer<TKey>
     /// <returns>The summary set.</returns>
     public SummarySet<TKey> Build(IComparer<TKey>? order)
     {
-        var ids = new List<TKey>(_count);
-        var rows = new List<int>(_count);
-        foreach (var (id, j) in _index)
+        var ids = new List<TKey>(_customers.Count);
+        foreach (var (id, c) in _customers)
         {
-            if (_customers[j].HasCalibration(_calibrationEndPeriod))
+            if (c.HasCalibration(_calibrationEndPeriod))
             {
                 ids.Add(id);
-                rows.Add(j);
             }
         }
 
         var idArray = ids.ToArray();
-        var rowArray = rows.ToArray();
         if (order is not null)
         {
-            Array.Sort(idArray, rowArray, order);
+            Array.Sort(idArray, order);
         }
 
         var n = idArray.Length;
@@ -188,7 +171,7 @@ public sealed class TransactionSummarizer<TKey>
         var holdoutMonetary = hasHoldout ? new double[n] : null;
         for (var i = 0; i < n; i++)
         {
-            ref readonly var c = ref _customers[rowArray[i]];
+            ref readonly var c = ref CollectionsMarshal.GetValueRefOrNullRef(_customers, idArray[i]);
             var calPeriods = c.CountUpTo(_calibrationEndPeriod);
             var firstPeriod = c.Periods![0];
             var lastPeriod = c.Periods[calPeriods - 1];
@@ -238,9 +221,9 @@ public sealed class TransactionSummarizer<TKey>
     private int HoldoutOnlyCustomers()
     {
         var holdoutOnly = 0;
-        for (var i = 0; i < _count; i++)
+        foreach (var c in _customers.Values)
         {
-            if (!_customers[i].HasCalibration(_calibrationEndPeriod))
+            if (!c.HasCalibration(_calibrationEndPeriod))
             {
                 holdoutOnly++;
             }
@@ -249,21 +232,12 @@ public sealed class TransactionSummarizer<TKey>
         return holdoutOnly;
     }
 
-    private int NewCustomer()
-    {
-        if (_count == _customers.Length)
-        {
-            Array.Resize(ref _customers, _customers.Length * 2);
-        }
-
-        return _count++;
-    }
-
     /// <summary>One customer's partial state: sorted distinct periods and running totals.</summary>
     private struct Accumulator
     {
         public int[]? Periods;
         public int Count;
+        public int LastPeriod;
         public decimal FirstPeriodValue;
         public decimal CalibrationTotal;
         public decimal HoldoutTotal;
@@ -292,8 +266,13 @@ public sealed class TransactionSummarizer<TKey>
                 Periods ??= new int[4];
                 Periods[0] = period;
                 Count = 1;
+                LastPeriod = period;
                 FirstPeriodValue = amount;
                 FirstTimestamp = timestamp;
+            }
+            else if (period == LastPeriod && Count > 1)
+            {
+                // Same period as the latest purchase (the common case for time-ordered logs): nothing to insert.
             }
             else
             {
@@ -341,6 +320,7 @@ public sealed class TransactionSummarizer<TKey>
             {
                 Periods = other.Periods.AsSpan(0, other.Count).ToArray();
                 Count = other.Count;
+                LastPeriod = other.LastPeriod;
                 FirstPeriodValue = other.FirstPeriodValue;
                 CalibrationTotal = other.CalibrationTotal;
                 HoldoutTotal = other.HoldoutTotal;
@@ -414,6 +394,7 @@ public sealed class TransactionSummarizer<TKey>
 
             Periods = merged;
             Count = k;
+            LastPeriod = merged[k - 1];
         }
 
         private void Insert(int period)
@@ -427,6 +408,7 @@ public sealed class TransactionSummarizer<TKey>
                 }
 
                 Periods![Count++] = period;
+                LastPeriod = period;
                 return;
             }
 
@@ -466,43 +448,107 @@ public static class TransactionSummarizer
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentException">A transaction is invalid (see <see cref="TransactionSummarizer{TKey}.Add(TKey, DateTimeOffset, decimal)"/>).</exception>
     public static SummarySet<TKey> Summarize<TKey>(ReadOnlyMemory<Transaction<TKey>> transactions, SummarizerOptions options, int maxDegreeOfParallelism = 0)
+        where TKey : notnull, IEquatable<TKey> => Summarize(transactions, options, maxDegreeOfParallelism, minimumPerWorker: 50_000);
+
+    internal static SummarySet<TKey> Summarize<TKey>(ReadOnlyMemory<Transaction<TKey>> transactions, SummarizerOptions options, int maxDegreeOfParallelism, int minimumPerWorker)
         where TKey : notnull, IEquatable<TKey>
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(maxDegreeOfParallelism);
         var workers = maxDegreeOfParallelism == 0 ? Environment.ProcessorCount : maxDegreeOfParallelism;
-        workers = Math.Clamp(workers, 1, Math.Max(1, transactions.Length / 50_000));
-        if (workers == 1)
+
+        // Below a few tens of thousands of transactions a thread costs more than it saves.
+        workers = Math.Clamp(workers, 1, Math.Max(1, transactions.Length / minimumPerWorker));
+        if (transactions.Length < 2 * minimumPerWorker)
         {
             var single = new TransactionSummarizer<TKey>(options);
             single.AddRange(transactions.Span);
             return single.Build();
         }
 
-        // Partition by customer so the partial summarizers hold disjoint customers and merging is cheap.
-        var parts = new TransactionSummarizer<TKey>[workers];
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        return SummarizeByBuckets(transactions, options, workers);
+    }
+
+    /// <summary>
+    /// Partitioned hash aggregation: each chunk of transactions is scattered by customer hash into
+    /// <see cref="Buckets"/> buckets, and each bucket has its own summarizer. A bucket holds 1/256 of the customers,
+    /// so its state stays in cache while its transactions stream by; buckets hold disjoint customers, so they run on
+    /// several cores and their results are concatenated, never merged. Extra memory is one fixed-size chunk index.
+    /// </summary>
+    private static SummarySet<TKey> SummarizeByBuckets<TKey>(ReadOnlyMemory<Transaction<TKey>> transactions, SummarizerOptions options, int workers)
+        where TKey : notnull, IEquatable<TKey>
+    {
+        const int chunkSize = 1 << 20;
+        var comparer = EqualityComparer<TKey>.Default;
+        var parts = new TransactionSummarizer<TKey>[Buckets];
+        var bucketOf = new byte[Math.Min(chunkSize, transactions.Length)];
+        var order = new int[bucketOf.Length];
+        var offsets = new int[Buckets + 1];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = workers };
+        for (var start = 0; start < transactions.Length; start += chunkSize)
         {
-            var part = new TransactionSummarizer<TKey>(options);
-            var comparer = EqualityComparer<TKey>.Default;
-            foreach (ref readonly var t in transactions.Span)
+            var chunk = transactions.Slice(start, Math.Min(chunkSize, transactions.Length - start));
+            var span = chunk.Span;
+            Array.Clear(offsets);
+            for (var i = 0; i < span.Length; i++)
             {
-                var h = t.CustomerId is null ? 0 : comparer.GetHashCode(t.CustomerId);
-                if ((int)((uint)h % (uint)workers) == w)
-                {
-                    part.Add(t.CustomerId!, t.Timestamp, t.Amount);
-                }
+                var id = span[i].CustomerId;
+                var b = id is null ? 0 : (int)(((uint)comparer.GetHashCode(id) * 0x9E3779B1u) >> 24);
+                bucketOf[i] = (byte)b;
+                offsets[b + 1]++;
             }
 
-            parts[w] = part;
-        });
+            for (var b = 0; b < Buckets; b++)
+            {
+                offsets[b + 1] += offsets[b];
+            }
 
-        var result = parts[0];
-        for (var w = 1; w < workers; w++)
-        {
-            result.Merge(parts[w]);
+            var next = offsets.AsSpan(0, Buckets).ToArray();
+            for (var i = 0; i < span.Length; i++)
+            {
+                order[next[bucketOf[i]]++] = i;
+            }
+
+            try
+            {
+                Parallel.For(0, Buckets, parallel, b =>
+                {
+                    var part = parts[b] ??= new TransactionSummarizer<TKey>(options);
+                    var rows = chunk.Span;
+                    for (var k = offsets[b]; k < offsets[b + 1]; k++)
+                    {
+                        ref readonly var t = ref rows[order[k]];
+                        part.Add(t.CustomerId, t.Timestamp, t.Amount);
+                    }
+                });
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0 && e.InnerExceptions[0] is ArgumentException)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
         }
 
-        return result.Build();
+        var built = new List<SummarySet<TKey>>(Buckets);
+        long seen = 0, afterEnd = 0, refunds = 0;
+        var holdoutOnly = 0;
+        foreach (var part in parts)
+        {
+            if (part is null)
+            {
+                continue;
+            }
+
+            var set = part.Build(null);
+            built.Add(set);
+            seen += set.Counts.Transactions;
+            afterEnd += set.Counts.AfterObservationEnd;
+            refunds += set.Counts.RefundsExcluded;
+            holdoutOnly += set.Counts.HoldoutOnlyCustomers;
+        }
+
+        var idOrder = typeof(IComparable<TKey>).IsAssignableFrom(typeof(TKey)) ? Comparer<TKey>.Default : null;
+        return SummarySet<TKey>.Concat(built, idOrder, new SummarizerCounts(seen, afterEnd, refunds, holdoutOnly));
     }
+
+    private const int Buckets = 256;
 }

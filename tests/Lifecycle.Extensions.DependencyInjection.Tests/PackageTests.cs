@@ -17,7 +17,7 @@ public sealed class PackageTests
         var project = XDocument.Load(Path.Combine(dir.FullName, "src", "Lifecycle.Extensions.DependencyInjection", "Lifecycle.Extensions.DependencyInjection.csproj"));
         var packages = project.Descendants("PackageReference").Select(e => (string)e.Attribute("Include")!).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(["Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.Extensions.Options"], packages);
-        var projects = project.Descendants("ProjectReference").Select(e => Path.GetFileName((string)e.Attribute("Include")!)).ToArray();
+        var projects = project.Descendants("ProjectReference").Select(e => Path.GetFileName(((string)e.Attribute("Include")!).Replace('\\', '/'))).ToArray();
         Assert.Equal(["Lifecycle.Core.csproj"], projects);
     }
 }

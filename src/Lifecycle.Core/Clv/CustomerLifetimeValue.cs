@@ -59,6 +59,41 @@ public static class CustomerLifetimeValue
             return;
         }
 
+        if (transactions is IHorizonSumTransactionModel fast)
+        {
+            // Σₖ dₖ (E[Y(kf)] − E[Y((k−1)f)]) = Σₖ ωₖ E[Y(kf)] with ωₖ = dₖ − dₖ₊₁ (d_{K+1} = 0): one pass over customers.
+            var periods = discounting.Periods;
+            var horizons = new double[periods];
+            var weights = new double[periods];
+            var df = 1 / (1 + discounting.RatePerPeriod);
+            var dk = 1.0;
+            for (var k = 1; k <= periods; k++)
+            {
+                dk *= df;
+                horizons[k - 1] = k * discounting.UnitsPerPeriod;
+                weights[k - 1] = k < periods ? dk * (1 - df) : dk;
+            }
+
+            var spendBuffer = ArrayPool<double>.Shared.Rent(n);
+            try
+            {
+                var spendValues = spendBuffer.AsSpan(0, n);
+                spend.ConditionalExpectedSpend(frequency, monetaryValue, spendValues);
+                fast.WeightedExpectedTransactions(horizons, weights, frequency, recency, t, destination[..n]);
+                var margin = discounting.Margin;
+                for (var i = 0; i < n; i++)
+                {
+                    destination[i] *= margin * spendValues[i];
+                }
+            }
+            finally
+            {
+                ArrayPool<double>.Shared.Return(spendBuffer);
+            }
+
+            return;
+        }
+
         var previous = ArrayPool<double>.Shared.Rent(n);
         var current = ArrayPool<double>.Shared.Rent(n);
         try

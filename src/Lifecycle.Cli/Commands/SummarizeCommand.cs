@@ -1,0 +1,177 @@
+using System.CommandLine;
+using Lifecycle.Cli.IO;
+
+namespace Lifecycle.Cli.Commands;
+
+/// <summary><c>lifecycle summarize [TRANSACTIONS]</c>: one row per customer (frequency, recency, T, monetary value).</summary>
+internal static class SummarizeCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var file = new Argument<string?>("TRANSACTIONS") { Description = "Transactions CSV (customer_id,date,amount). Omit to use the embedded CDNOW sample.", Arity = ArgumentArity.ZeroOrOne };
+        var input = new TransactionInputOptions();
+        var unit = CommonOptions.Unit();
+        var end = CommonOptions.Date("--end", "Observation end; default the last transaction date");
+        var calibrationEnd = CommonOptions.Date("--calibration-end", "End of the calibration period; adds holdout columns");
+        var includeFirst = new Option<bool>("--include-first") { Description = "Include the first purchase in the monetary value (default: repeat purchases only)." };
+        var output = CommonOptions.Out("Write the summary CSV to this file instead of stdout.");
+        var json = CommonOptions.Json();
+        var command = new Command("summarize", "Summarize transactions into one row per customer: frequency, recency, T, monetary value.") { file };
+        input.AddTo(command);
+        command.Options.Add(unit);
+        command.Options.Add(end);
+        command.Options.Add(calibrationEnd);
+        command.Options.Add(includeFirst);
+        command.Options.Add(output);
+        command.Options.Add(json);
+        command.SetAction(parse =>
+        {
+            var fileOptions = input.Read(parse);
+            var path = parse.GetValue(file);
+            if (path is null)
+            {
+                fileOptions = fileOptions with { Format = "cdnow" };
+            }
+
+            var source = new TransactionSource(path, fileOptions);
+            var summaries = Summarize(
+                source,
+                CommonOptions.ParseDate(parse.GetValue(end), "--end"),
+                CommonOptions.ParseDate(parse.GetValue(calibrationEnd), "--calibration-end"),
+                CommonOptions.ParseUnit(parse.GetValue(unit)!),
+                parse.GetValue(includeFirst),
+                fileOptions.AllowNegativeAmounts ? RefundPolicy.Exclude : RefundPolicy.Reject,
+                context.Progress);
+            using (var writer = Output.Open(parse.GetValue(output), context.Out))
+            {
+                if (parse.GetValue(json))
+                {
+                    WriteJson(writer, summaries);
+                }
+                else
+                {
+                    WriteCsv(writer, summaries);
+                }
+
+                writer.Flush();
+            }
+
+            ReportCounts(context.Error, source.Name, summaries);
+            return CliApp.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Streams the source once (twice when the observation end must be found first) into summaries.</summary>
+    public static SummarySet<string> Summarize(TransactionSource source, DateTimeOffset? end, DateTimeOffset? calibrationEnd, TimeUnit unit, bool includeFirst, RefundPolicy refunds, Progress progress)
+    {
+        var observationEnd = end ?? source.LastDate();
+        if (calibrationEnd is { } c && c > observationEnd)
+        {
+            throw new CliInputException($"--calibration-end {c:yyyy-MM-dd} is after the observation end {observationEnd:yyyy-MM-dd}; choose a calibration end inside the data (or a later --end).");
+        }
+
+        var options = new SummarizerOptions(observationEnd)
+        {
+            Unit = unit,
+            CalibrationEnd = calibrationEnd,
+            IncludeFirstPurchaseInMonetaryValue = includeFirst,
+            Refunds = refunds,
+        };
+        var summarizer = new TransactionSummarizer<string>(options);
+        long rows = 0;
+        foreach (var row in source.Read())
+        {
+            summarizer.Add(row.CustomerId, row.Timestamp, row.Amount);
+            progress.Report("reading transactions", ++rows);
+        }
+
+        progress.Done();
+        return summarizer.Build(NaturalIdComparer.Instance);
+    }
+
+    private static void WriteCsv(TextWriter writer, SummarySet<string> s)
+    {
+        writer.Write("customer_id,frequency,recency,T,monetary_value,first_purchase,last_purchase,transactions,total_spend");
+        writer.WriteLine(s.HasHoldout ? ",frequency_holdout,monetary_value_holdout,duration_holdout" : string.Empty);
+        for (var i = 0; i < s.Count; i++)
+        {
+            writer.Write(Output.Cell(s.Ids[i]));
+            writer.Write(',');
+            writer.Write(Output.Number(s.Frequency[i]));
+            writer.Write(',');
+            writer.Write(Output.Number(s.Recency[i]));
+            writer.Write(',');
+            writer.Write(Output.Number(s.T[i]));
+            writer.Write(',');
+            writer.Write(Output.Number(s.MonetaryValue[i]));
+            writer.Write(',');
+            writer.Write(s.FirstPurchase[i].ToString("yyyy-MM-dd'T'HH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture));
+            writer.Write(',');
+            writer.Write(s.LastPurchase[i].ToString("yyyy-MM-dd'T'HH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture));
+            writer.Write(',');
+            writer.Write(s.TransactionCount[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            writer.Write(',');
+            writer.Write(s.TotalSpend[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (s.HasHoldout)
+            {
+                writer.Write(',');
+                writer.Write(Output.Number(s.HoldoutFrequency[i]));
+                writer.Write(',');
+                writer.Write(Output.Number(s.HoldoutMonetaryValue[i]));
+                writer.Write(',');
+                writer.Write(Output.Number(s.HoldoutDuration));
+            }
+
+            writer.WriteLine();
+        }
+    }
+
+    private static void WriteJson(TextWriter writer, SummarySet<string> s) => Output.Json(writer, json =>
+    {
+        json.WriteStartObject();
+        json.WriteString("unit", CommonOptions.UnitName(s.Unit));
+        json.WriteString("observationEnd", s.ObservationEnd!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        if (s.CalibrationEnd is { } c)
+        {
+            json.WriteString("calibrationEnd", c.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            json.WriteNumber("holdoutDuration", s.HoldoutDuration);
+        }
+
+        json.WriteNumber("customers", s.Count);
+        json.WriteStartObject("counts");
+        json.WriteNumber("transactions", s.Counts.Transactions);
+        json.WriteNumber("afterObservationEnd", s.Counts.AfterObservationEnd);
+        json.WriteNumber("refundsExcluded", s.Counts.RefundsExcluded);
+        json.WriteNumber("holdoutOnlyCustomers", s.Counts.HoldoutOnlyCustomers);
+        json.WriteEndObject();
+        json.WriteStartArray("summaries");
+        for (var i = 0; i < s.Count; i++)
+        {
+            json.WriteStartObject();
+            json.WriteString("customerId", s.Ids[i]);
+            json.WriteNumber("frequency", s.Frequency[i]);
+            json.WriteNumber("recency", s.Recency[i]);
+            json.WriteNumber("t", s.T[i]);
+            json.WriteNumber("monetaryValue", s.MonetaryValue[i]);
+            json.WriteNumber("transactions", s.TransactionCount[i]);
+            json.WriteNumber("totalSpend", s.TotalSpend[i]);
+            if (s.HasHoldout)
+            {
+                json.WriteNumber("frequencyHoldout", s.HoldoutFrequency[i]);
+                json.WriteNumber("monetaryValueHoldout", s.HoldoutMonetaryValue[i]);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    });
+
+    private static void ReportCounts(TextWriter stderr, string source, SummarySet<string> s)
+    {
+        var c = s.Counts;
+        stderr.WriteLine(FormattableString.Invariant($"{source}: {c.Transactions} transactions, {s.Count} customers summarized; excluded: {c.AfterObservationEnd} after the observation end, {c.RefundsExcluded} refunds, {c.HoldoutOnlyCustomers} customers first seen in the holdout."));
+    }
+}
