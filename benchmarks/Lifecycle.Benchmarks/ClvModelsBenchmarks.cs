@@ -17,8 +17,10 @@ public class ClvModelsBenchmarks
     private double[] _bbTx = [];
     private double[] _bbN = [];
 
-    [Params(100_000, 1_000_000)]
+    [ParamsSource(nameof(Sizes))]
     public int Customers { get; set; }
+
+    public static IEnumerable<int> Sizes => BenchmarkSizes.Of(100_000, 1_000_000);
 
     [GlobalSetup]
     public void Setup()

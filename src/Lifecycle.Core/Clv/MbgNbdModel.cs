@@ -106,6 +106,8 @@ public sealed class MbgNbdModel : ITransactionModel
                 var psiR = Polygamma.Digamma(r);
                 var psiAb = Polygamma.Digamma(a + b);
                 var psiB = Polygamma.Digamma(b);
+                var lastX = double.NaN;
+                double common = 0, logA = 0, dr = 0, da = 0, db = 0, psiAbx = 0;
                 for (var i = start; i < end; i++)
                 {
                     var wi = w[i];
@@ -115,18 +117,30 @@ public sealed class MbgNbdModel : ITransactionModel
                     }
 
                     var xi = x[i];
+                    if (xi != lastX)
+                    {
+                        // Rows are sorted by x: the special functions depend on x only, so they are computed once per distinct x.
+                        psiAbx = Polygamma.Digamma(a + b + xi + 1);
+                        common = GammaFunctions.LogGammaRatio(r, xi) + (r * lnAlpha) + GammaFunctions.LogBeta(a, b + xi + 1) - lbab;
+                        logA = Math.Log(a / (b + xi));
+                        dr = Polygamma.Digamma(r + xi) - psiR + lnAlpha;
+                        da = psiAb - psiAbx;
+                        db = Polygamma.Digamma(b + xi + 1) - psiAbx - psiB + psiAb;
+                        lastX = xi;
+                    }
+
                     var lt = Math.Log(alpha + t[i]);
                     var ltx = Math.Log(alpha + tx[i]);
-                    var d = Math.Log(a / (b + xi)) + ((r + xi) * (lt - ltx));
-                    var sigma = 1 / (1 + Math.Exp(-d));
-                    var softplus = d > 0 ? d + Elementary.Log1P(Math.Exp(-d)) : Elementary.Log1P(Math.Exp(d));
-                    var ll = GammaFunctions.LogGammaRatio(r, xi) + (r * lnAlpha) + GammaFunctions.LogBeta(a, b + xi + 1) - lbab - ((r + xi) * lt) + softplus;
-                    var psiAbx = Polygamma.Digamma(a + b + xi + 1);
+                    var d = logA + ((r + xi) * (lt - ltx));
+                    var e = Math.Exp(-Math.Abs(d));
+                    var softplus = Math.Max(d, 0) + Elementary.Log1P(e);
+                    var sigma = d >= 0 ? 1 / (1 + e) : e / (1 + e);
+                    var ll = common - ((r + xi) * lt) + softplus;
                     s[0] += wi * ll;
-                    s[1] += wi * (Polygamma.Digamma(r + xi) - psiR + lnAlpha - lt + (sigma * (lt - ltx)));
+                    s[1] += wi * (dr - lt + (sigma * (lt - ltx)));
                     s[2] += wi * ((r / alpha) - ((r + xi) / (alpha + t[i])) + (sigma * (r + xi) * ((1 / (alpha + t[i])) - (1 / (alpha + tx[i])))));
-                    s[3] += wi * (psiAb - psiAbx + (sigma / a));
-                    s[4] += wi * (Polygamma.Digamma(b + xi + 1) - psiAbx - psiB + psiAb - (sigma / (b + xi)));
+                    s[3] += wi * (da + (sigma / a));
+                    s[4] += wi * (db - (sigma / (b + xi)));
                 }
             }, acc);
             for (var k = 0; k < 4; k++)
