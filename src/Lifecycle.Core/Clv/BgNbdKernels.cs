@@ -17,7 +17,7 @@ internal interface IHorizonSumTransactionModel : ITransactionModel
 /// slices, rented from the array pool). Each chunk validates its rows (errors name the global row; the lowest failing
 /// chunk is reported) and then computes.</para>
 /// <para>P(alive) is vectorized (Vector256 log/exp, within 3 ulp). E[Y(h)] = P(alive) · G(x, α+T) where G needs a ₂F₁
-/// series: G is memoized per chunk in a 65,536-entry direct-mapped cache keyed by (x, T), so customers on a period grid
+/// series: G is memoized per chunk in a 65,536-entry open-addressing cache keyed by (x, T) (one cache line per lookup), so customers on a period grid
 /// (everything TransactionSummarizer produces) share one series per distinct (x, T). Results do not depend on the cache.</para>
 /// </remarks>
 internal static class BgNbdKernels
@@ -170,13 +170,12 @@ internal static class BgNbdKernels
         Validate(rowOffset, x, tx, t);
         ProbabilityAliveCore(model, x, tx, t, destination);
         var size = 1 << CacheBits;
-        var keys = ArrayPool<double>.Shared.Rent(3 * size);
+        var cache = ArrayPool<CacheEntry>.Shared.Rent(size);
         try
         {
-            var keyX = keys.AsSpan(0, size);
-            var keyT = keys.AsSpan(size, size);
-            var value = keys.AsSpan(2 * size, size);
-            keyX.Fill(double.NaN);
+            var entries = cache.AsSpan(0, size);
+            entries.Fill(new CacheEntry(double.NaN, 0, 0));
+            var mask = size - 1;
             var alpha = model.Alpha;
             for (var i = 0; i < x.Length; i++)
             {
@@ -190,22 +189,30 @@ internal static class BgNbdKernels
                 var hash = (ulong)BitConverter.DoubleToInt64Bits(xi) * 0x9E3779B97F4A7C15UL;
                 hash ^= (ulong)BitConverter.DoubleToInt64Bits(ti) * 0xC2B2AE3D27D4EB4FUL;
                 var slot = (int)(hash >> (64 - CacheBits));
-                double g;
-                if (keyX[slot] == xi && keyT[slot] == ti)
+                var g = double.NaN;
+
+                // Open addressing with a short linear probe: one cache line per lookup; a full neighbourhood just
+                // means the value is computed without being stored.
+                for (var probe = 0; probe < 8; probe++)
                 {
-                    g = value[slot];
-                }
-                else
-                {
-                    g = 0;
-                    for (var k = 0; k < horizons.Length; k++)
+                    ref var e = ref entries[(slot + probe) & mask];
+                    if (e.X == xi && e.T == ti)
                     {
-                        g += weights[k] * model.ExpectedRemaining(horizons[k], xi, alpha + ti);
+                        g = e.G;
+                        break;
                     }
 
-                    keyX[slot] = xi;
-                    keyT[slot] = ti;
-                    value[slot] = g;
+                    if (double.IsNaN(e.X))
+                    {
+                        g = G(model, horizons, weights, xi, alpha + ti);
+                        e = new CacheEntry(xi, ti, g);
+                        break;
+                    }
+                }
+
+                if (double.IsNaN(g))
+                {
+                    g = G(model, horizons, weights, xi, alpha + ti);
                 }
 
                 destination[i] = pa * g;
@@ -213,7 +220,20 @@ internal static class BgNbdKernels
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(keys);
+            ArrayPool<CacheEntry>.Shared.Return(cache);
         }
     }
+
+    private static double G(BgNbdModel model, ReadOnlySpan<double> horizons, ReadOnlySpan<double> weights, double x, double scale)
+    {
+        var g = 0.0;
+        for (var k = 0; k < horizons.Length; k++)
+        {
+            g += weights[k] * model.ExpectedRemaining(horizons[k], x, scale);
+        }
+
+        return g;
+    }
+
+    private readonly record struct CacheEntry(double X, double T, double G);
 }

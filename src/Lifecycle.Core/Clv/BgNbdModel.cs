@@ -46,7 +46,7 @@ public sealed class BgNbdModel : ITransactionModel, IHorizonSumTransactionModel
     }
 
     /// <summary>Gets the parameter names in order: r, alpha, a, b.</summary>
-    public static IReadOnlyList<string> ParameterNames => Names;
+    public static IReadOnlyList<string> ParameterNames { get; } = Array.AsReadOnly(Names);
 
     /// <summary>Gets r, the shape of the purchase-rate distribution.</summary>
     public double R { get; }
