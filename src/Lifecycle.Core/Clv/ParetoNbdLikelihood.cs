@@ -100,6 +100,27 @@ internal sealed class ParetoNbdLikelihood
             return double.NegativeInfinity;
         }
 
+        // The short positive series of LogIntegralTail (general ₂F₁ only where it would be slow); same value as below.
+        Span<double> unused = stackalloc double[4];
+        var v1 = LogIntegralTail(r, alpha, s, beta, x, tx, unused);
+        var v2 = LogIntegralTail(r, alpha, s, beta, x, t, unused);
+        var dv = v2 - v1;
+        if (dv < 0 && double.IsFinite(v1))
+        {
+            return Math.Log(s / (r + s + x)) + v1 + Math.Log(-Elementary.ExpM1(dv));
+        }
+
+        return LogSecondTermGeneral(r, alpha, s, beta, x, tx, t);
+    }
+
+    /// <summary>ln[s/(r+s+x) · A₀] from the general ₂F₁ (the published form of A₀).</summary>
+    public static double LogSecondTermGeneral(double r, double alpha, double s, double beta, double x, double tx, double t)
+    {
+        if (tx >= t)
+        {
+            return double.NegativeInfinity;
+        }
+
         var a1 = r + s + x;
         double u1, u2;
         if (alpha >= beta)

@@ -259,4 +259,20 @@ public sealed class ParetoNbdGradientTests
             Tolerance.Close(numeric, gradient[k], 1e-6, 1e-8);
         }
     }
+
+    [Theory]
+    [InlineData(0.55, 10.58, 0.61, 11.67)]
+    [InlineData(0.55, 11.67, 0.61, 10.58)]
+    [InlineData(0.5143, 2.8845, 0.2856, 14.1087)]
+    [InlineData(0.3, 50.0, 1.7, 2.0)]
+    [InlineData(0.8, 30.0, 0.9, 0.5)]
+    public void SeriesAndGeneralHypergeometric_GiveTheSameA0(double r, double alpha, double s, double beta)
+    {
+        foreach (var (x, tx, t) in new[] { (0.0, 0.0, 38.86), (2.0, 30.43, 38.86), (26.0, 30.86, 31.0), (221.0, 103.42857, 103.57143), (5.0, 0.5, 100.0) })
+        {
+            var series = Lifecycle.Clv.ParetoNbdLikelihood.LogSecondTerm(r, alpha, s, beta, x, tx, t);
+            var general = Lifecycle.Clv.ParetoNbdLikelihood.LogSecondTermGeneral(r, alpha, s, beta, x, tx, t);
+            Tolerance.Close(general, series, 1e-11, 1e-11);
+        }
+    }
 }
