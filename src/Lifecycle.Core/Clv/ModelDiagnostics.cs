@@ -133,7 +133,8 @@ public static class ModelDiagnostics
 
     /// <summary>Compares the observed histogram of repeat transactions with the model's expectation Σ_i P(X(T_i) = n), with Pearson's chi-square.</summary>
     /// <param name="frequency">Observed repeat transactions x per customer (whole numbers).</param>
-    /// <param name="t">Each customer's T (the window in which x was counted).</param>
+    /// <param name="t">Each customer's T (the window in which x was counted; for BG/BB the opportunities n).</param>
+    /// <param name="weights">Customers per row (finite, ≥ 0), or empty for one customer per row (compressed rows such as donations.csv pass their weights).</param>
     /// <param name="probability">The model's P(X(t) = n), for example <c>model.ProbabilityOfTransactions</c>.</param>
     /// <param name="maxCount">Bars 0..maxCount−1 and an open bar maxCount+ (≥ 1).</param>
     /// <param name="fittedParameters">Parameters estimated from these data (subtracted from the degrees of freedom), ≥ 0.</param>
@@ -141,7 +142,7 @@ public static class ModelDiagnostics
     /// <exception cref="ArgumentNullException"><paramref name="probability"/> is null.</exception>
     /// <exception cref="ArgumentException">The spans differ in length or a frequency is not a whole number ≥ 0.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxCount"/> or <paramref name="fittedParameters"/> is out of range.</exception>
-    public static HistogramComparison TransactionHistogram(ReadOnlySpan<double> frequency, ReadOnlySpan<double> t, Func<int, double, double> probability, int maxCount, int fittedParameters)
+    public static HistogramComparison TransactionHistogram(ReadOnlySpan<double> frequency, ReadOnlySpan<double> t, ReadOnlySpan<double> weights, Func<int, double, double> probability, int maxCount, int fittedParameters)
     {
         ArgumentNullException.ThrowIfNull(probability);
         if (maxCount < 1)
@@ -150,9 +151,9 @@ public static class ModelDiagnostics
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(fittedParameters);
-        if (t.Length != frequency.Length)
+        if (t.Length != frequency.Length || (weights.Length != 0 && weights.Length != frequency.Length))
         {
-            ThrowHelper.Argument(nameof(t), FormattableString.Invariant($"frequency ({frequency.Length}) and T ({t.Length}) must have the same length; pass one value per customer."));
+            ThrowHelper.Argument(nameof(t), FormattableString.Invariant($"frequency ({frequency.Length}), T ({t.Length}) and weights ({weights.Length}) must have the same length (weights may be empty); pass one value per row."));
         }
 
         var observed = new double[maxCount + 1];
@@ -166,8 +167,14 @@ public static class ModelDiagnostics
             }
 
             ThrowHelper.ThrowIfNegativeOrNotFinite(t[i], nameof(t));
-            observed[(int)Math.Min(maxCount, x)] += 1;
-            byAge[t[i]] = byAge.TryGetValue(t[i], out var c) ? c + 1 : 1;
+            var w = weights.Length == 0 ? 1 : weights[i];
+            if (!double.IsFinite(w) || w < 0)
+            {
+                ModelFitting.Fail(i, "weight", w, "must be finite and >= 0", "weights count customers");
+            }
+
+            observed[(int)Math.Min(maxCount, x)] += w;
+            byAge[t[i]] = byAge.TryGetValue(t[i], out var c) ? c + w : w;
         }
 
         var expected = new double[maxCount + 1];
@@ -177,6 +184,11 @@ public static class ModelDiagnostics
             for (var k = 0; k < maxCount; k++)
             {
                 var p = probability(k, age);
+                if (!double.IsFinite(p) || p < 0 || p > 1)
+                {
+                    ThrowHelper.Argument(nameof(probability), FormattableString.Invariant($"the model gave P(X({age:R}) = {k}) = {p:R}, which is not a probability; check the model and the time unit."));
+                }
+
                 expected[k] += count * p;
                 below += p;
             }
