@@ -276,3 +276,23 @@ public sealed class ParetoNbdGradientTests
         }
     }
 }
+
+/// <summary>Pareto/NBD fitted to data simulated from known parameters.</summary>
+public sealed class ParetoNbdRecoveryTests
+{
+    [Fact]
+    public void Fit_SimulatedCustomers_RecoversParametersWithinFourStandardErrors()
+    {
+        var truth = new ParetoNbdModel(0.55, 10.58, 0.61, 11.67, TimeUnit.Weeks);
+        var ages = Enumerable.Range(0, 20_000).Select(i => 30 + ((i % 84) / 7.0)).ToArray();
+        var data = truth.Simulate(ages, new Random(11), 1.0 / 7).Compress();
+        var fit = ParetoNbdModel.Fit(data);
+        Assert.True(fit.Converged, fit.ExitReason.ToString());
+        double[] expected = [truth.R, truth.Alpha, truth.S, truth.Beta];
+        for (var k = 0; k < 4; k++)
+        {
+            var z = (fit.Parameters[k] - expected[k]) / fit.StandardErrors[k];
+            Assert.True(Math.Abs(z) < 4, FormattableString.Invariant($"{fit.ParameterNames[k]}: {fit.Parameters[k]:G6} vs {expected[k]:G6}, z = {z:F2}"));
+        }
+    }
+}
