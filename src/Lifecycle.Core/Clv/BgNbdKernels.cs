@@ -129,12 +129,12 @@ internal static class BgNbdKernels
 
     private static void ProbabilityAliveChunk(BgNbdModel model, int rowOffset, ReadOnlySpan<double> x, ReadOnlySpan<double> tx, ReadOnlySpan<double> t, Span<double> destination, ReadOnlySpan<double> horizons, ReadOnlySpan<double> weights)
     {
-        Validate(rowOffset, x, tx, t);
-        ProbabilityAliveCore(model, x, tx, t, destination);
+        ProbabilityAliveCore(model, rowOffset, x, tx, t, destination);
     }
 
     // P(alive) = 1 / (1 + e^D) for x > 0, D = ln(a/(b+x−1)) + (r+x)(ln(α+T) − ln(α+t_x)); exactly 1 for x = 0.
-    private static void ProbabilityAliveCore(BgNbdModel model, ReadOnlySpan<double> x, ReadOnlySpan<double> tx, ReadOnlySpan<double> t, Span<double> destination)
+    // Rows are validated in the same pass (vector compares; a failing block is re-checked row by row for the message).
+    private static void ProbabilityAliveCore(BgNbdModel model, int rowOffset, ReadOnlySpan<double> x, ReadOnlySpan<double> tx, ReadOnlySpan<double> t, Span<double> destination)
     {
         var i = 0;
         if (Vector256.IsHardwareAccelerated && x.Length >= 4)
@@ -148,10 +148,22 @@ internal static class BgNbdKernels
             var r = Vector256.Create(model.R);
             var alpha = Vector256.Create(model.Alpha);
             var one = Vector256<double>.One;
+            var zero = Vector256<double>.Zero;
+            var max = Vector256.Create(double.MaxValue);
             for (var k = 0; k < vx.Length; k++)
             {
                 var xk = vx[k];
-                var d = Vector256.Log(a / (bm1 + xk)) + ((r + xk) * (Vector256.Log(alpha + vt[k]) - Vector256.Log(alpha + vtx[k])));
+                var txk = vtx[k];
+                var tk = vt[k];
+                var valid = Vector256.GreaterThanOrEqual(xk, zero) & Vector256.Equals(xk, Vector256.Floor(xk))
+                    & Vector256.GreaterThanOrEqual(txk, zero) & Vector256.GreaterThanOrEqual(tk, txk) & Vector256.LessThanOrEqual(tk, max)
+                    & ((Vector256.GreaterThan(xk, zero) & Vector256.GreaterThan(tk, zero)) | (Vector256.Equals(xk, zero) & Vector256.Equals(txk, zero)));
+                if (!Vector256.EqualsAll(valid.AsInt64(), Vector256<long>.AllBitsSet))
+                {
+                    Validate(rowOffset + (4 * k), x.Slice(4 * k, 4), tx.Slice(4 * k, 4), t.Slice(4 * k, 4));
+                }
+
+                var d = Vector256.Log(a / (bm1 + xk)) + ((r + xk) * (Vector256.Log(alpha + tk) - Vector256.Log(alpha + txk)));
                 var pa = one / (one + Vector256.Exp(d));
                 vd[k] = Vector256.ConditionalSelect(Vector256.Equals(xk, Vector256<double>.Zero), one, pa);
             }
@@ -159,6 +171,7 @@ internal static class BgNbdKernels
             i = vx.Length * 4;
         }
 
+        Validate(rowOffset + i, x[i..], tx[i..], t[i..]);
         for (; i < x.Length; i++)
         {
             destination[i] = model.ProbabilityAliveCore(x[i], tx[i], t[i]);
@@ -167,8 +180,7 @@ internal static class BgNbdKernels
 
     private static void WeightedExpectedChunk(BgNbdModel model, int rowOffset, ReadOnlySpan<double> x, ReadOnlySpan<double> tx, ReadOnlySpan<double> t, Span<double> destination, ReadOnlySpan<double> horizons, ReadOnlySpan<double> weights)
     {
-        Validate(rowOffset, x, tx, t);
-        ProbabilityAliveCore(model, x, tx, t, destination);
+        ProbabilityAliveCore(model, rowOffset, x, tx, t, destination);
         var size = 1 << CacheBits;
         var cache = ArrayPool<CacheEntry>.Shared.Rent(size);
         try

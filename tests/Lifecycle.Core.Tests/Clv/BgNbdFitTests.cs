@@ -186,6 +186,27 @@ public sealed class BgNbdFitTests
         Assert.Throws<ArgumentException>(() => m.ProbabilityAlive([1, 2], [1, 1], [2, 2], new double[1]));
     }
 
+    [Theory]
+    [InlineData(33_333, 2.5, 1, 5, "row 33333: frequency = 2.5 must be a whole number")]
+    [InlineData(5, 2, 6, 5, "row 5: recency = 6 must not exceed T = 5")]
+    [InlineData(39_999, double.NaN, 1, 5, "row 39999: frequency = NaN")]
+    [InlineData(20_001, 1, 1, double.PositiveInfinity, "row 20001: T = Infinity must be finite")]
+    public void BatchMethods_BadRowInLargeInput_NameTheGlobalRow(int row, double x, double tx, double t, string expected)
+    {
+        var n = 40_000;
+        var xs = Enumerable.Repeat(1.0, n).ToArray();
+        var txs = Enumerable.Repeat(1.0, n).ToArray();
+        var ts = Enumerable.Repeat(5.0, n).ToArray();
+        xs[row] = x;
+        txs[row] = tx;
+        ts[row] = t;
+        var d = new double[n];
+        var ex = Assert.Throws<ArgumentException>(() => Truth.ProbabilityAlive(xs, txs, ts, d));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        ex = Assert.Throws<ArgumentException>(() => Truth.ConditionalExpectedTransactions(10, xs, txs, ts, d));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Constructor_BadParameter_Throws()
     {
