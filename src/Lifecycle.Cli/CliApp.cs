@@ -14,6 +14,8 @@ internal static class CliApp
     private static readonly Func<CliContext, Command>[] Verbs =
     [
         SummarizeCommand.Create,
+        FitCommand.Create,
+        PredictCommand.Create,
         ChurnCommand.Create,
         SegmentCommand.Create,
         StagesCommand.Create,
