@@ -16,6 +16,9 @@ internal static class CliApp
         SummarizeCommand.Create,
         FitCommand.Create,
         PredictCommand.Create,
+        ChurnCommand.Create,
+        SegmentCommand.Create,
+        StagesCommand.Create,
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool stderrIsTerminal = false)

@@ -5,15 +5,15 @@ using Lifecycle.Cli.IO;
 
 namespace Lifecycle.Cli.Commands;
 
-/// <summary><c>lifecycle fit SUMMARY --model bgnbd|gamma-gamma</c>: maximum-likelihood fit; <c>--json</c> / <c>--out</c> write the CLI.md model document.</summary>
+/// <summary><c>lifecycle fit SUMMARY --model bgnbd|gamma-gamma|pareto-nbd|mbgnbd|bgbb|sbg</c>: maximum-likelihood fit; <c>--json</c> / <c>--out</c> write the CLI.md model document.</summary>
 internal static class FitCommand
 {
-    private static readonly string[] Models = ["bgnbd", "gamma-gamma"];
+    private static readonly string[] Models = ["bgnbd", "gamma-gamma", .. ClvModelsCli.Models];
 
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("SUMMARY") { Description = "Summary CSV: customer_id,frequency,recency,T[,monetary_value][,weight] (the CDNOW aliases ID,x,t_x,T,zbar work)." };
-        var model = new Option<string>("--model") { Description = "Model to fit: bgnbd or gamma-gamma.", Required = true }.WithValues(Models);
+        var file = new Argument<string>("SUMMARY") { Description = "Summary CSV: customer_id,frequency,recency,T[,monetary_value][,weight] (the CDNOW aliases ID,x,t_x,T,zbar work); for bgbb a discrete CSV frequency,recency,periods[,weight]; for sbg a cohort CSV period,active[,cohort]." };
+        var model = new Option<string>("--model") { Description = "Model to fit: bgnbd, gamma-gamma, pareto-nbd, mbgnbd, bgbb or sbg.", Required = true }.WithValues(Models);
         var unit = CommonOptions.Unit();
         var json = CommonOptions.Json();
         var output = CommonOptions.Out("Also write the fitted model (the --json document) to this file, for 'predict --model-file'.");
@@ -27,15 +27,19 @@ internal static class FitCommand
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
-            var summary = SummaryCsvReader.ReadFile(path);
             var timeUnit = CommonOptions.ParseUnit(parse.GetValue(unit)!);
             var name = parse.GetValue(model)!;
             context.Progress.Step("fitting " + name);
             var document = new StringWriter(CultureInfo.InvariantCulture);
             string table;
             bool converged;
-            if (name == "bgnbd")
+            if (ClvModelsCli.Models.Contains(name))
             {
+                converged = ClvModelsCli.Fit(name, path, timeUnit, document, out table);
+            }
+            else if (name == "bgnbd")
+            {
+                var summary = SummaryCsvReader.ReadFile(path);
                 CheckCounts(path, summary);
                 var fit = BgNbdModel.Fit(Compress(path, summary, timeUnit));
                 ModelFile.Write(document, name, fit);
@@ -44,6 +48,7 @@ internal static class FitCommand
             }
             else
             {
+                var summary = SummaryCsvReader.ReadFile(path);
                 if (!summary.HasMonetaryValue)
                 {
                     throw new CliInputException($"{path}:1: the gamma-gamma model needs a monetary_value (or zbar) column with the mean value of each customer's repeat purchases.");

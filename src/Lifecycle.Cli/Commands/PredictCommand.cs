@@ -10,7 +10,7 @@ internal static class PredictCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("SUMMARY") { Description = "Summary CSV: customer_id,frequency,recency,T[,monetary_value]." };
+        var file = new Argument<string>("SUMMARY") { Description = "Summary CSV: customer_id,frequency,recency,T[,monetary_value]; for a bgbb model a discrete CSV frequency,recency,periods[,weight]; for an sbg model a cohort CSV period,active[,cohort] (horizon = last period projected)." };
         var modelFile = new Option<string>("--model-file") { Description = "Transaction model JSON (from 'fit --out', or hand-written with model and parameters).", Required = true };
         var horizon = new Option<double>("--horizon") { Description = "Prediction window for expected purchases, in model time units (--unit).", Required = true };
         var unit = CommonOptions.Unit();
@@ -19,8 +19,10 @@ internal static class PredictCommand
         var rate = new Option<double>("--discount-rate") { Description = "Discount rate per period (0.01 = 1% per month).", DefaultValueFactory = _ => 0.01 };
         var unitPerMonth = new Option<double?>("--unit-per-month") { Description = "Model time units per period (default 30 for days, 4.345 for weeks)." };
         var output = CommonOptions.Out("Write the CSV to this file instead of stdout.");
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Refit the model on SUMMARY this many times (customers resampled) and add _lower/_upper columns: 95% percentile intervals.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the --bootstrap resampling.", DefaultValueFactory = _ => 0 };
         var command = new Command("predict", "Per-customer predictions from a fitted model: p_alive, expected_purchases[, expected_spend, clv].") { file };
-        foreach (var o in new Option[] { modelFile, horizon, unit, spendFile, months, rate, unitPerMonth, output })
+        foreach (var o in new Option[] { modelFile, horizon, unit, spendFile, months, rate, unitPerMonth, output, bootstrap, seed })
         {
             command.Options.Add(o);
         }
@@ -35,7 +37,32 @@ internal static class PredictCommand
                 throw new CliInputException(string.Create(CultureInfo.InvariantCulture, $"--horizon {h} must be a finite number >= 0 (model time units)."));
             }
 
-            var transactions = ReadTransactionModel(parse.GetValue(modelFile)!, timeUnit);
+            var replicates = parse.GetValue(bootstrap);
+            if (replicates is < 0 or 1)
+            {
+                throw new CliInputException(string.Create(CultureInfo.InvariantCulture, $"--bootstrap {replicates} must be 0 (no intervals) or at least 2 replicates (a few hundred for 95% intervals)."));
+            }
+
+            var modelPath = parse.GetValue(modelFile)!;
+            var (modelName, modelParameters) = ModelFile.Read(modelPath);
+            if (modelName is "bgbb" or "sbg")
+            {
+                using var special = Output.Open(parse.GetValue(output), context.Out);
+                if (modelName == "bgbb")
+                {
+                    ClvModelsCli.PredictDiscrete(modelPath, modelParameters, path, h, replicates, parse.GetValue(seed), special, context.Progress);
+                }
+                else
+                {
+                    ClvModelsCli.PredictSurvival(modelPath, modelParameters, path, h, parse.GetValue(rate), special);
+                }
+
+                special.Flush();
+                context.Progress.Done();
+                return CliApp.Success;
+            }
+
+            var transactions = ReadTransactionModel(modelPath, timeUnit);
             var spend = parse.GetValue(spendFile) is { } sp ? ReadSpendModel(sp) : null;
             var summary = SummaryCsvReader.ReadFile(path);
             if (spend is not null && !summary.HasMonetaryValue)
@@ -49,6 +76,7 @@ internal static class PredictCommand
             var expected = new double[n];
             double[]? expectedSpend = null;
             double[]? clv = null;
+            Dictionary<string, (double[] Lower, double[] Upper)>? intervals = null;
             try
             {
                 transactions.ProbabilityAlive(summary.Frequency, summary.Recency, summary.T, pAlive);
@@ -62,6 +90,14 @@ internal static class PredictCommand
                     spend.ConditionalExpectedSpend(summary.Frequency, summary.MonetaryValue, expectedSpend);
                     CustomerLifetimeValue.Discrete(transactions, spend, summary.Frequency, summary.Recency, summary.T, summary.MonetaryValue, discounting, clv);
                 }
+
+                if (replicates > 0)
+                {
+                    var periodUnits = parse.GetValue(unitPerMonth) ?? (timeUnit == TimeUnit.Weeks ? 4.345 : 30);
+                    var discounting = spend is null ? null : new DiscreteDiscounting(parse.GetValue(months), periodUnits, parse.GetValue(rate));
+                    intervals = ClvModelsCli.BootstrapIntervals(modelName, FitCommand.Compress(path, summary, timeUnit), summary, h, spend, discounting, replicates, parse.GetValue(seed), context.Progress);
+                    context.Progress.Done();
+                }
             }
             catch (ArgumentException e)
             {
@@ -74,7 +110,13 @@ internal static class PredictCommand
 
             using (var writer = Output.Open(parse.GetValue(output), context.Out))
             {
-                writer.WriteLine(spend is null ? "customer_id,p_alive,expected_purchases" : "customer_id,p_alive,expected_purchases,expected_spend,clv");
+                var header = spend is null ? "customer_id,p_alive,expected_purchases" : "customer_id,p_alive,expected_purchases,expected_spend,clv";
+                if (intervals is not null)
+                {
+                    header += ",p_alive_lower,p_alive_upper,expected_purchases_lower,expected_purchases_upper" + (spend is null ? string.Empty : ",clv_lower,clv_upper");
+                }
+
+                writer.WriteLine(header);
                 for (var i = 0; i < n; i++)
                 {
                     writer.Write(Output.Cell(summary.Ids[i]));
@@ -90,6 +132,17 @@ internal static class PredictCommand
                         writer.Write(Output.Number(clv![i]));
                     }
 
+                    if (intervals is not null)
+                    {
+                        foreach (var (name, (lower, upper)) in intervals)
+                        {
+                            writer.Write(',');
+                            writer.Write(Output.Number(lower[i]));
+                            writer.Write(',');
+                            writer.Write(Output.Number(upper[i]));
+                        }
+                    }
+
                     writer.WriteLine();
                 }
 
@@ -101,13 +154,14 @@ internal static class PredictCommand
         return command;
     }
 
-    private static BgNbdModel ReadTransactionModel(string path, TimeUnit unit)
+    private static ITransactionModel ReadTransactionModel(string path, TimeUnit unit)
     {
         var (model, p) = ModelFile.Read(path);
         return model switch
         {
             "bgnbd" => new BgNbdModel(ModelFile.Get(path, model, p, "r"), ModelFile.Get(path, model, p, "alpha"), ModelFile.Get(path, model, p, "a"), ModelFile.Get(path, model, p, "b"), unit),
-            _ => throw new CliInputException($"{path}: model \"{model}\" cannot predict transactions here; use a bgnbd model file (from 'lifecycle fit --model bgnbd --out model.json')."),
+            _ => ClvModelsCli.TransactionModel(path, model, p, unit)
+                ?? throw new CliInputException($"{path}: model \"{model}\" cannot predict transactions here; use a bgnbd, pareto-nbd, mbgnbd, bgbb or sbg model file (from 'lifecycle fit --model ... --out model.json')."),
         };
     }
 
