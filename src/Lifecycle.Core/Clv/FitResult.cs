@@ -1,0 +1,147 @@
+namespace Lifecycle.Clv;
+
+/// <summary>The outcome of a maximum-likelihood fit: the model at the best parameters found, and how good and how certain the fit is.</summary>
+/// <typeparam name="TModel">The fitted model type.</typeparam>
+/// <remarks>
+/// <para>A fit that did not converge is still returned, with <see cref="Converged"/> false and the
+/// <see cref="ExitReason"/>; its parameters are the best finite ones found, never NaN.</para>
+/// <para><see cref="LogLikelihood"/> is the total over customers (weights applied) on the input's own time scale,
+/// so it compares with published values. Standard errors come from the observed information (the numerical
+/// Hessian of the log-likelihood in the log-parameters, inverted) mapped to the natural parameters by the delta
+/// method. Immutable and thread-safe.</para>
+/// </remarks>
+public sealed class FitResult<TModel>
+    where TModel : class
+{
+    internal FitResult(TModel model, IReadOnlyList<string> parameterNames, IReadOnlyList<double> parameters)
+    {
+        Model = model;
+        ParameterNames = parameterNames;
+        Parameters = parameters;
+        StandardErrors = [.. parameters.Select(_ => double.NaN)];
+    }
+
+    /// <summary>Gets the model at the fitted parameters.</summary>
+    public TModel Model { get; }
+
+    /// <summary>Gets the parameter names in the model's order (for example r, alpha, a, b).</summary>
+    public IReadOnlyList<string> ParameterNames { get; }
+
+    /// <summary>Gets the fitted parameter values, in the order of <see cref="ParameterNames"/>.</summary>
+    public IReadOnlyList<double> Parameters { get; }
+
+    /// <summary>Gets the total log-likelihood at the fitted parameters (weights applied).</summary>
+    public double LogLikelihood { get; internal init; }
+
+    /// <summary>Gets a value indicating whether the optimizer converged (gradient below tolerance).</summary>
+    public bool Converged { get; internal init; }
+
+    /// <summary>Gets why the optimizer stopped.</summary>
+    public FitExitReason ExitReason { get; internal init; }
+
+    /// <summary>Gets the number of optimizer iterations (all methods together).</summary>
+    public int Iterations { get; internal init; }
+
+    /// <summary>Gets the largest absolute gradient component of the mean negative log-likelihood per customer with respect to the optimizer's (log) parameters, at the end.</summary>
+    public double GradientNorm { get; internal init; }
+
+    /// <summary>Gets the standard error of each parameter (NaN when <see cref="Covariance"/> is null).</summary>
+    public IReadOnlyList<double> StandardErrors { get; internal init; }
+
+    /// <summary>Gets the full covariance matrix of the parameters, or <c>null</c> when it was not requested or the observed information is not positive definite (a flat or saddle direction).</summary>
+    public ParameterCovariance? Covariance { get; internal init; }
+
+    /// <summary>Gets the number of input rows that entered the likelihood.</summary>
+    public int RowsUsed { get; internal init; }
+
+    /// <summary>Gets the number of input rows left out (for example customers with x = 0 for a spend model).</summary>
+    public int RowsExcluded { get; internal init; }
+
+    /// <summary>Gets the number of customers (sum of weights) that entered the likelihood.</summary>
+    public double CustomersUsed { get; internal init; }
+
+    /// <summary>Gets the number of customers (sum of weights) left out.</summary>
+    public double CustomersExcluded { get; internal init; }
+
+    /// <summary>Gets notes about the fit a user should read (for example that a population mean does not exist).</summary>
+    public IReadOnlyList<string> Warnings { get; internal init; } = [];
+
+    /// <summary>Gets the fitted value of the named parameter.</summary>
+    /// <param name="name">A name from <see cref="ParameterNames"/> (ordinal comparison).</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="ArgumentException">The model has no parameter of that name.</exception>
+    public double Parameter(string name) => Parameters[IndexOf(name)];
+
+    /// <summary>Gets the standard error of the named parameter.</summary>
+    /// <param name="name">A name from <see cref="ParameterNames"/>.</param>
+    /// <returns>The standard error (NaN when unavailable).</returns>
+    /// <exception cref="ArgumentException">The model has no parameter of that name.</exception>
+    public double StandardError(string name) => StandardErrors[IndexOf(name)];
+
+    private int IndexOf(string name)
+    {
+        for (var i = 0; i < ParameterNames.Count; i++)
+        {
+            if (string.Equals(ParameterNames[i], name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return ThrowHelper.Argument<int>(nameof(name), FormattableString.Invariant($"name = '{name}' is not a parameter of this model; use one of {string.Join(", ", ParameterNames)}."));
+    }
+}
+
+/// <summary>A symmetric covariance matrix of fitted parameters, addressed by index or by name.</summary>
+/// <remarks>Immutable and thread-safe.</remarks>
+public sealed class ParameterCovariance
+{
+    private readonly double[,] _values;
+
+    internal ParameterCovariance(IReadOnlyList<string> names, double[,] values)
+    {
+        Names = names;
+        _values = (double[,])values.Clone();
+    }
+
+    /// <summary>Gets the parameter names of the rows and columns.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    /// <summary>Gets the dimension of the matrix.</summary>
+    public int Count => Names.Count;
+
+    /// <summary>Gets the covariance of parameters <paramref name="row"/> and <paramref name="column"/>.</summary>
+    /// <param name="row">Row index.</param>
+    /// <param name="column">Column index.</param>
+    /// <exception cref="IndexOutOfRangeException">An index is outside [0, <see cref="Count"/>).</exception>
+    public double this[int row, int column] => _values[row, column];
+
+    /// <summary>Gets the covariance of two named parameters.</summary>
+    /// <param name="row">Row parameter name.</param>
+    /// <param name="column">Column parameter name.</param>
+    /// <exception cref="ArgumentException">A name is not a parameter.</exception>
+    public double this[string row, string column] => _values[IndexOf(row), IndexOf(column)];
+
+    /// <summary>Copies the matrix into a new array.</summary>
+    /// <returns>A <see cref="Count"/> × <see cref="Count"/> copy.</returns>
+    public double[,] ToArray() => (double[,])_values.Clone();
+
+    /// <summary>Gets the correlation of parameters <paramref name="row"/> and <paramref name="column"/>.</summary>
+    /// <param name="row">Row index.</param>
+    /// <param name="column">Column index.</param>
+    /// <returns>The correlation in [−1, 1].</returns>
+    public double Correlation(int row, int column) => _values[row, column] / Math.Sqrt(_values[row, row] * _values[column, column]);
+
+    private int IndexOf(string name)
+    {
+        for (var i = 0; i < Names.Count; i++)
+        {
+            if (string.Equals(Names[i], name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return ThrowHelper.Argument<int>(nameof(name), FormattableString.Invariant($"name = '{name}' is not a parameter; use one of {string.Join(", ", Names)}."));
+    }
+}
