@@ -1,0 +1,196 @@
+using System.Globalization;
+
+namespace Lifecycle.Stages;
+
+/// <summary>What is known about one customer, folded from their events: the input of every rule.</summary>
+/// <remarks>
+/// <para>Facts are folded with <see cref="Apply"/>, one event at a time in timestamp order. Instants are kept in UTC
+/// (the offset of the original timestamp is not kept). Counts include every applied event; money is the sum of
+/// event amounts (<see cref="TotalSpend"/> is gross: refunds are in <see cref="RefundTotal"/>).</para>
+/// <para><c>default</c> (same as <see cref="Empty"/>) is a customer with no events. Thread safety: an immutable value.</para>
+/// </remarks>
+public readonly record struct CustomerFacts
+{
+
+    /// <summary>Gets the facts of a customer with no events.</summary>
+    public static CustomerFacts Empty => default;
+
+    /// <summary>Gets the instant of the first event of any kind (first contact), or <see langword="null"/>.</summary>
+    public DateTimeOffset? FirstContact => ToInstant(FirstContactTicks);
+
+    /// <summary>Gets the instant of the latest event of any kind, or <see langword="null"/>.</summary>
+    public DateTimeOffset? LastContact => ToInstant(LastContactTicks);
+
+    /// <summary>Gets the number of events folded.</summary>
+    public int EventCount { get; private init; }
+
+    /// <summary>Gets the instant of the first touch (touch, impression or visit), or <see langword="null"/>.</summary>
+    public DateTimeOffset? FirstTouch => ToInstant(FirstTouchTicks);
+
+    /// <summary>Gets the number of touches (touch, impression and visit events).</summary>
+    public int TouchCount { get; private init; }
+
+    /// <summary>Gets the instant the first lead was captured, or <see langword="null"/>.</summary>
+    public DateTimeOffset? LeadCaptured => ToInstant(LeadCapturedTicks);
+
+    /// <summary>Gets the instant of the first purchase, or <see langword="null"/>.</summary>
+    public DateTimeOffset? FirstPurchase => ToInstant(FirstPurchaseTicks);
+
+    /// <summary>Gets the instant of the latest purchase, or <see langword="null"/>.</summary>
+    public DateTimeOffset? LastPurchase => ToInstant(LastPurchaseTicks);
+
+    /// <summary>Gets the number of purchases.</summary>
+    public int PurchaseCount { get; private init; }
+
+    /// <summary>Gets the number of distinct UTC calendar days with a purchase (the purchase periods of the buy-till-you-die models).</summary>
+    public int PurchaseDays { get; private init; }
+
+    /// <summary>Gets the sum of purchase amounts (gross, before refunds).</summary>
+    public decimal TotalSpend { get; private init; }
+
+    /// <summary>Gets the number of refunds.</summary>
+    public int RefundCount { get; private init; }
+
+    /// <summary>Gets the sum of refund amounts.</summary>
+    public decimal RefundTotal { get; private init; }
+
+    /// <summary>Gets the spend net of refunds.</summary>
+    public decimal NetSpend => TotalSpend - RefundTotal;
+
+    /// <summary>Gets the latest NPS answer (0–10), or <see langword="null"/>.</summary>
+    public int? LatestNps { get; private init; }
+
+    /// <summary>Gets the instant of the latest NPS answer, or <see langword="null"/>.</summary>
+    public DateTimeOffset? LatestNpsAt => ToInstant(LatestNpsTicks);
+
+    /// <summary>Gets the number of NPS answers.</summary>
+    public int NpsResponses { get; private init; }
+
+    /// <summary>Gets the latest CSAT answer (1–5), or <see langword="null"/>.</summary>
+    public int? LatestCsat { get; private init; }
+
+    /// <summary>Gets the number of CSAT answers.</summary>
+    public int CsatResponses { get; private init; }
+
+    /// <summary>Gets the number of CSAT answers of 4 or 5 (satisfied).</summary>
+    public int SatisfiedCsatResponses { get; private init; }
+
+    /// <summary>Gets the number of referrals made.</summary>
+    public int ReferralCount { get; private init; }
+
+    /// <summary>Gets the number of reviews written.</summary>
+    public int ReviewCount { get; private init; }
+
+    /// <summary>Gets the number of support contacts.</summary>
+    public int SupportContactCount { get; private init; }
+
+    /// <summary>Gets the instant of the latest cancellation, or <see langword="null"/>.</summary>
+    public DateTimeOffset? CancelledAt => ToInstant(CancelledTicks);
+
+    internal long FirstContactTicks { get; private init; }
+
+    internal long LastContactTicks { get; private init; }
+
+    internal long FirstTouchTicks { get; private init; }
+
+    internal long LeadCapturedTicks { get; private init; }
+
+    internal long FirstPurchaseTicks { get; private init; }
+
+    internal long LastPurchaseTicks { get; private init; }
+
+    internal long LatestNpsTicks { get; private init; }
+
+    internal long CancelledTicks { get; private init; }
+
+    /// <summary>Folds one event into the facts.</summary>
+    /// <param name="lifecycleEvent">The event; events are folded in timestamp order (the engine guarantees it).</param>
+    /// <returns>The facts after the event.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="lifecycleEvent"/> is null.</exception>
+    public CustomerFacts Apply(LifecycleEvent lifecycleEvent)
+    {
+        ArgumentNullException.ThrowIfNull(lifecycleEvent);
+        var t = lifecycleEvent.Timestamp.UtcTicks;
+        var kind = lifecycleEvent.Kind;
+        var f = this with
+        {
+            FirstContactTicks = FirstContactTicks == 0 ? t : FirstContactTicks,
+            LastContactTicks = Math.Max(LastContactTicks, t),
+            EventCount = EventCount + 1,
+        };
+
+        switch (kind.Code)
+        {
+            case 1 or 2 or 3:
+                return f with { TouchCount = TouchCount + 1, FirstTouchTicks = FirstTouchTicks == 0 ? t : FirstTouchTicks };
+            case 4:
+                return f with { LeadCapturedTicks = LeadCapturedTicks == 0 ? t : LeadCapturedTicks };
+            case 5:
+                var newDay = LastPurchaseTicks == 0 || t / TimeSpan.TicksPerDay != LastPurchaseTicks / TimeSpan.TicksPerDay;
+                return f with
+                {
+                    FirstPurchaseTicks = FirstPurchaseTicks == 0 ? t : FirstPurchaseTicks,
+                    LastPurchaseTicks = Math.Max(LastPurchaseTicks, t),
+                    PurchaseCount = PurchaseCount + 1,
+                    PurchaseDays = PurchaseDays + (newDay ? 1 : 0),
+                    TotalSpend = TotalSpend + lifecycleEvent.Amount.GetValueOrDefault(),
+                };
+            case 6:
+                return f with { RefundCount = RefundCount + 1, RefundTotal = RefundTotal + lifecycleEvent.Amount.GetValueOrDefault() };
+            case 7:
+                return f with { LatestNps = (int)lifecycleEvent.Score.GetValueOrDefault(), LatestNpsTicks = t, NpsResponses = NpsResponses + 1 };
+            case 8:
+                var csat = (int)lifecycleEvent.Score.GetValueOrDefault();
+                return f with { LatestCsat = csat, CsatResponses = CsatResponses + 1, SatisfiedCsatResponses = SatisfiedCsatResponses + (csat >= 4 ? 1 : 0) };
+            case 9:
+                return f with { ReferralCount = ReferralCount + 1 };
+            case 10:
+                return f with { ReviewCount = ReviewCount + 1 };
+            case 11:
+                return f with { SupportContactCount = SupportContactCount + 1 };
+            case 12:
+                return f with { CancelledTicks = t };
+            default:
+                return f;
+        }
+    }
+
+    /// <summary>Summarizes the purchases as the buy-till-you-die models see them, as of an instant.</summary>
+    /// <param name="asOf">Observation end; not before the first purchase.</param>
+    /// <param name="unit">Time unit of recency and age (days or weeks).</param>
+    /// <returns>Frequency = purchase days − 1, recency = last − first purchase, T = asOf − first purchase, monetary value = mean spend per purchase after the first (0 when none).</returns>
+    /// <exception cref="InvalidOperationException">The customer has no purchase.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="asOf"/> is before the last purchase, or <paramref name="unit"/> is <see cref="TimeUnit.None"/>.</exception>
+    public CustomerSummary ToSummary(DateTimeOffset asOf, TimeUnit unit)
+    {
+        if (FirstPurchaseTicks == 0)
+        {
+            ThrowHelper.InvalidOperation("The customer has no purchase, so there is no purchase summary; check PurchaseCount before asking for one.");
+        }
+
+        if (asOf.UtcTicks < LastPurchaseTicks)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(asOf), asOf, string.Create(CultureInfo.InvariantCulture, $"is before the last purchase ({LastPurchase:O})"), "summarize as of the last purchase or later");
+        }
+
+        var perUnit = unit switch
+        {
+            TimeUnit.Days => (double)TimeSpan.TicksPerDay,
+            TimeUnit.Weeks => TimeSpan.TicksPerDay * 7.0,
+            _ => ThrowUnit(unit),
+        };
+        var firstDay = FirstPurchaseTicks / TimeSpan.TicksPerDay * TimeSpan.TicksPerDay;
+        var lastDay = LastPurchaseTicks / TimeSpan.TicksPerDay * TimeSpan.TicksPerDay;
+        var repeat = PurchaseDays - 1;
+        var monetary = PurchaseCount > 1 ? (double)(TotalSpend / PurchaseCount) : 0.0;
+        return new CustomerSummary(repeat, (lastDay - firstDay) / perUnit, (asOf.UtcTicks - firstDay) / perUnit, monetary);
+    }
+
+    private static double ThrowUnit(TimeUnit unit)
+    {
+        ThrowHelper.ArgumentOutOfRange(nameof(unit), unit, "must be Days or Weeks", "pick the unit the model was fitted on");
+        return 0;
+    }
+
+    private static DateTimeOffset? ToInstant(long ticks) => ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+}

@@ -1,0 +1,444 @@
+using System.Globalization;
+
+namespace Lifecycle.Stages;
+
+/// <summary>What the engine does with an event older than what a customer's state already reflects.</summary>
+public enum OutOfOrderPolicy
+{
+    /// <summary>Re-fold the customer's whole history with the event in its place (timestamp, then event id); the journey is rebuilt. Nothing is lost; costs O(history).</summary>
+    Refold = 0,
+
+    /// <summary>Throw <see cref="OutOfOrderEventException"/>; the caller must sort the events. Events with equal timestamps are applied in arrival order.</summary>
+    Reject = 1,
+}
+
+/// <summary>What happened to an applied event.</summary>
+public enum ApplyOutcome
+{
+    /// <summary>The event was folded in timestamp order.</summary>
+    Applied = 0,
+
+    /// <summary>An event with this id was already applied (same content): nothing changed.</summary>
+    Duplicate = 1,
+
+    /// <summary>The event was older than the state; the history was re-folded with it.</summary>
+    Refolded = 2,
+
+    /// <summary>An evaluation as of an instant (<see cref="LifecycleEngine.Evaluate"/>).</summary>
+    Evaluated = 3,
+}
+
+/// <summary>The result of one fold step: the new state and the transitions it added.</summary>
+public readonly struct ApplyResult
+{
+    private readonly int _firstNew;
+
+    internal ApplyResult(CustomerState state, ApplyOutcome outcome, int firstNew)
+    {
+        State = state;
+        Outcome = outcome;
+        _firstNew = firstNew;
+    }
+
+    /// <summary>Gets the new state (the same instance for a duplicate).</summary>
+    public CustomerState State { get; }
+
+    /// <summary>Gets what happened.</summary>
+    public ApplyOutcome Outcome { get; }
+
+    /// <summary>Gets the transitions this step added; after a refold, the rebuilt journey from the first transition that changed.</summary>
+    public ReadOnlySpan<StageTransition> Transitions => State is null ? [] : State.Journey[_firstNew..];
+}
+
+/// <summary>Folds events into customer states over a <see cref="StageModel"/>: (state, event) → (state, transitions), plus evaluation as of an instant.</summary>
+/// <remarks>
+/// <para><b>Fold.</b> <see cref="Apply"/> first fires the time rules due by the event's timestamp (each at its own due
+/// instant), then folds the event into the facts, enters the initial stage at first contact, and fires the event
+/// rules: the highest-priority rule whose condition holds and whose transition the model permits (guard passing)
+/// moves the customer; rules are tried again from the new stage, each firing at most once per step.
+/// <see cref="Evaluate"/> fires the time rules due by an instant and then the model rules (P(alive)) as of it.</para>
+/// <para><b>Order and replay.</b> Events apply in timestamp order (ties: event id, ordinal). An event id already
+/// applied is ignored (<see cref="ApplyOutcome.Duplicate"/>), so replaying a stream changes nothing; the same id
+/// with different content is an error. An event older than the state follows <see cref="OutOfOrder"/>: re-fold the
+/// customer's history, or throw <see cref="OutOfOrderEventException"/>. No event is dropped silently.</para>
+/// <para>A time rule fires at max(due instant, the instant the state reflected before the step, the entry into the
+/// current stage), so journeys never go back in time; for inactivity rules this is exactly the due instant.
+/// Model rules fire at the evaluation instant; after a refold the state is re-evaluated at its latest evaluation.</para>
+/// <para>Thread safety: the engine holds no state and is safe to share; states are immutable.</para>
+/// </remarks>
+public sealed class LifecycleEngine
+{
+    private static readonly Func<LifecycleEvent, string> EventId = static e => e.Id;
+
+    /// <summary>Creates an engine.</summary>
+    /// <param name="model">The stage model.</param>
+    /// <param name="outOfOrder">What to do with an event older than a state.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="outOfOrder"/> is not defined.</exception>
+    public LifecycleEngine(StageModel model, OutOfOrderPolicy outOfOrder = OutOfOrderPolicy.Refold)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!Enum.IsDefined(outOfOrder))
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(outOfOrder), outOfOrder, "is not an OutOfOrderPolicy", "use Refold or Reject");
+        }
+
+        Model = model;
+        OutOfOrder = outOfOrder;
+    }
+
+    /// <summary>Gets the model.</summary>
+    public StageModel Model { get; }
+
+    /// <summary>Gets the out-of-order policy.</summary>
+    public OutOfOrderPolicy OutOfOrder { get; }
+
+    /// <summary>Creates the state of a customer with no events.</summary>
+    /// <param name="customerId">The customer id; not empty.</param>
+    /// <returns>The empty state.</returns>
+    /// <exception cref="ArgumentException"><paramref name="customerId"/> is empty.</exception>
+    public CustomerState Start(string customerId)
+    {
+        if (string.IsNullOrWhiteSpace(customerId))
+        {
+            ThrowHelper.Argument(nameof(customerId), "The customer id is empty; pass the id of the customer whose events you will apply.");
+        }
+
+        return new CustomerState(Model, customerId);
+    }
+
+    /// <summary>Folds one event into a customer's state.</summary>
+    /// <param name="state">The customer's current state.</param>
+    /// <param name="lifecycleEvent">The event.</param>
+    /// <returns>The new state and the transitions added.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">The state belongs to another model or customer, the event's kind is not declared on the model, or the event id was already applied with different content.</exception>
+    /// <exception cref="OutOfOrderEventException">The event is older than the state and the policy is <see cref="OutOfOrderPolicy.Reject"/>.</exception>
+    public ApplyResult Apply(CustomerState state, LifecycleEvent lifecycleEvent)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(lifecycleEvent);
+        CheckState(state);
+        var e = lifecycleEvent;
+        if (!string.Equals(e.CustomerId, state.CustomerId, StringComparison.Ordinal))
+        {
+            ThrowHelper.Argument(nameof(lifecycleEvent), F($"Event '{e.Id}' belongs to customer '{e.CustomerId}' but was applied to the state of '{state.CustomerId}'; keep one state per customer."));
+        }
+
+        if (!Model.Accepts(e.Kind))
+        {
+            ThrowHelper.Argument(nameof(lifecycleEvent), F($"Event '{e.Id}' has kind '{e.Kind.Name}', which the model does not declare; declare it with StageModelBuilder.AddEventKind(\"{e.Kind.Name}\") or map it to a built-in kind."));
+        }
+
+        var found = SharedLog<LifecycleEvent>.Find(state.EventLog, state.EventCount, e.Id, EventId);
+        if (found >= 0)
+        {
+            var existing = state.Events[found];
+            if (!existing.SameContent(e))
+            {
+                ThrowHelper.Argument(nameof(lifecycleEvent), F($"Event id '{e.Id}' of customer '{e.CustomerId}' was already applied with different content ({existing}) than now ({e}); event ids must be unique within a customer's history, fix the source."));
+            }
+
+            return new ApplyResult(state, ApplyOutcome.Duplicate, state.JourneyCount);
+        }
+
+        var t = e.Timestamp.UtcTicks;
+        var late = t < state.AsOfTicks;
+        if (OutOfOrder == OutOfOrderPolicy.Reject)
+        {
+            if (late)
+            {
+                throw new OutOfOrderEventException(F($"Event '{e.Id}' of customer '{e.CustomerId}' at {e.Timestamp:O} is older than the customer's state, which reflects {state.AsOf:O}; sort the events by timestamp, or use OutOfOrderPolicy.Refold to re-fold the history."))
+                {
+                    EventId = e.Id,
+                    CustomerId = e.CustomerId,
+                    EventTimestamp = e.Timestamp,
+                    StateAsOf = state.AsOf!.Value,
+                };
+            }
+        }
+        else if (late || (t == state.LastEventTicks && string.CompareOrdinal(e.Id, state.LastEventId) < 0))
+        {
+            return Refold(state, e);
+        }
+
+        var next = ApplyInOrder(state, e);
+        return new ApplyResult(next, ApplyOutcome.Applied, state.JourneyCount);
+    }
+
+    /// <summary>Fires the time and model rules as of an instant.</summary>
+    /// <param name="state">The customer's current state.</param>
+    /// <param name="asOf">The evaluation instant; not before the instant the state reflects.</param>
+    /// <returns>The new state (reflecting <paramref name="asOf"/>) and the transitions added.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="state"/> is null.</exception>
+    /// <exception cref="ArgumentException">The state belongs to another model.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="asOf"/> is before the state's <see cref="CustomerState.AsOf"/>.</exception>
+    /// <exception cref="InvalidOperationException">A P(alive) model returned a value that is not a probability.</exception>
+    public ApplyResult Evaluate(CustomerState state, DateTimeOffset asOf)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        CheckState(state);
+        var ticks = asOf.UtcTicks;
+        if (ticks < state.AsOfTicks)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(asOf), asOf, F($"is before the instant customer '{state.CustomerId}''s state reflects ({state.AsOf:O})"),
+                "evaluate as of that instant or later; for the past, read the journey (CustomerState.StageAt, GetStageVisits)");
+        }
+
+        var next = state.Copy();
+        if (state.StageIndex != CustomerState.NoStage)
+        {
+            FireTimeRules(next, ticks, state.AsOfTicks);
+            FireModelRules(next, asOf);
+        }
+
+        next.AsOfTicks = ticks;
+        next.EvaluatedTicks = ticks;
+        return new ApplyResult(next, ApplyOutcome.Evaluated, state.JourneyCount);
+    }
+
+    /// <summary>Folds a whole stream: one state per customer (in order of first appearance), optionally evaluated as of an instant.</summary>
+    /// <param name="events">The events, in any order (the policy applies to late events).</param>
+    /// <param name="asOf">When given, every state is evaluated as of it; it must not be before any event.</param>
+    /// <returns>The customers' states.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="events"/> is null or contains null.</exception>
+    /// <exception cref="ArgumentException">See <see cref="Apply"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="asOf"/> is before an event.</exception>
+    /// <exception cref="OutOfOrderEventException">See <see cref="Apply"/>.</exception>
+    public IReadOnlyList<CustomerState> Run(IEnumerable<LifecycleEvent> events, DateTimeOffset? asOf = null)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var states = new List<CustomerState>();
+        foreach (var e in events)
+        {
+            ArgumentNullException.ThrowIfNull(e, nameof(events));
+            if (!index.TryGetValue(e.CustomerId, out var i))
+            {
+                i = states.Count;
+                index.Add(e.CustomerId, i);
+                states.Add(Start(e.CustomerId));
+            }
+
+            states[i] = Apply(states[i], e).State;
+        }
+
+        if (asOf is { } at)
+        {
+            for (var i = 0; i < states.Count; i++)
+            {
+                states[i] = Evaluate(states[i], at).State;
+            }
+        }
+
+        return states;
+    }
+
+    private static string F(FormattableString s) => FormattableString.Invariant(s);
+
+    private void CheckState(CustomerState state)
+    {
+        if (!ReferenceEquals(state.Model, Model))
+        {
+            ThrowHelper.Argument(nameof(state), F($"The state of customer '{state.CustomerId}' was made by another stage model; start states with this engine's Start(customerId)."));
+        }
+    }
+
+    private ApplyResult Refold(CustomerState state, LifecycleEvent e)
+    {
+        var events = new LifecycleEvent[state.EventCount + 1];
+        state.Events.CopyTo(events);
+        events[^1] = e;
+        Array.Sort(events, static (a, b) =>
+        {
+            var c = a.Timestamp.UtcTicks.CompareTo(b.Timestamp.UtcTicks);
+            return c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
+        });
+
+        var s = Start(state.CustomerId);
+        foreach (var ev in events)
+        {
+            s = ApplyInOrder(s, ev);
+        }
+
+        if (state.EvaluatedTicks > s.AsOfTicks)
+        {
+            s = Evaluate(s, new DateTimeOffset(state.EvaluatedTicks, TimeSpan.Zero)).State;
+        }
+
+        var old = state.Journey;
+        var rebuilt = s.Journey;
+        var common = 0;
+        while (common < old.Length && common < rebuilt.Length && old[common] == rebuilt[common])
+        {
+            common++;
+        }
+
+        return new ApplyResult(s, ApplyOutcome.Refolded, common);
+    }
+
+    private CustomerState ApplyInOrder(CustomerState state, LifecycleEvent e)
+    {
+        var t = e.Timestamp.UtcTicks;
+        var next = state.Copy();
+        if (state.StageIndex != CustomerState.NoStage)
+        {
+            FireTimeRules(next, t, state.AsOfTicks);
+        }
+
+        next.FactsValue = state.FactsValue.Apply(e);
+        next.EventLog = SharedLog<LifecycleEvent>.Append(state.EventLog, state.EventCount, e, EventId);
+        next.EventCount = state.EventCount + 1;
+        next.LastEventTicks = t;
+        next.LastEventId = e.Id;
+        next.AsOfTicks = Math.Max(state.AsOfTicks, t);
+        if (next.StageIndex == CustomerState.NoStage)
+        {
+            Record(next, Model.InitialIndex, t, StageTransition.FirstContactRule, e.Id);
+        }
+
+        FireEventRules(next, e, t);
+        return next;
+    }
+
+    private void FireEventRules(CustomerState s, LifecycleEvent e, long t)
+    {
+        var rules = Model.RuleArray;
+        Span<bool> fired = rules.Length <= 256 ? stackalloc bool[rules.Length] : new bool[rules.Length];
+        for (var guardLoop = 0; guardLoop <= rules.Length; guardLoop++)
+        {
+            var candidates = Model.EventRules[s.StageIndex];
+            var chosen = -1;
+            var facts = s.FactsValue;
+            foreach (var r in candidates)
+            {
+                if (fired[r] || !rules[r].EventCondition!(facts, e))
+                {
+                    continue;
+                }
+
+                var edge = Model.EdgeAt(s.StageIndex, Model.RuleTargets[r])!;
+                if (edge.Guard is null || edge.Guard(facts))
+                {
+                    chosen = r;
+                    break;
+                }
+            }
+
+            if (chosen < 0)
+            {
+                return;
+            }
+
+            fired[chosen] = true;
+            Record(s, Model.RuleTargets[chosen], t, rules[chosen].Name, e.Id);
+        }
+    }
+
+    private void FireTimeRules(CustomerState s, long asOf, long lowerBound)
+    {
+        var rules = Model.RuleArray;
+        if (rules.Length == 0)
+        {
+            return;
+        }
+
+        Span<bool> fired = rules.Length <= 256 ? stackalloc bool[rules.Length] : new bool[rules.Length];
+        for (var guardLoop = 0; guardLoop <= rules.Length; guardLoop++)
+        {
+            var candidates = Model.TimeRules[s.StageIndex];
+            var chosen = -1;
+            var chosenDue = long.MaxValue;
+            var facts = s.FactsValue;
+            foreach (var r in candidates)
+            {
+                if (fired[r])
+                {
+                    continue;
+                }
+
+                var due = rules[r].DueTicks(facts);
+                if (due > asOf || due >= chosenDue)
+                {
+                    continue;
+                }
+
+                var edge = Model.EdgeAt(s.StageIndex, Model.RuleTargets[r])!;
+                if (edge.Guard is null || edge.Guard(facts))
+                {
+                    chosen = r;
+                    chosenDue = due;
+                }
+            }
+
+            if (chosen < 0)
+            {
+                return;
+            }
+
+            fired[chosen] = true;
+            var at = Math.Max(chosenDue, Math.Max(lowerBound, s.StageEnteredTicks));
+            Record(s, Model.RuleTargets[chosen], at, rules[chosen].Name, null);
+        }
+    }
+
+    private void FireModelRules(CustomerState s, DateTimeOffset asOf)
+    {
+        var rules = Model.RuleArray;
+        if (rules.Length == 0)
+        {
+            return;
+        }
+
+        Span<bool> fired = rules.Length <= 256 ? stackalloc bool[rules.Length] : new bool[rules.Length];
+        for (var guardLoop = 0; guardLoop <= rules.Length; guardLoop++)
+        {
+            var chosen = -1;
+            var facts = s.FactsValue;
+            foreach (var r in Model.ModelRules[s.StageIndex])
+            {
+                if (fired[r])
+                {
+                    continue;
+                }
+
+                var rule = rules[r];
+                var p = rule.Model!.Evaluate(facts, asOf);
+                if (p is { } v && (!double.IsFinite(v) || v < 0 || v > 1))
+                {
+                    ThrowHelper.InvalidOperation(F($"Rule '{rule.Name}': the P(alive) model returned {v.ToString("R", CultureInfo.InvariantCulture)} for customer '{s.CustomerId}' as of {asOf:O}; a probability is in [0, 1], check the model's parameters."));
+                }
+
+                if (p is null || p.Value >= rule.Threshold!.Value)
+                {
+                    continue;
+                }
+
+                var edge = Model.EdgeAt(s.StageIndex, Model.RuleTargets[r])!;
+                if (edge.Guard is null || edge.Guard(facts))
+                {
+                    chosen = r;
+                    break;
+                }
+            }
+
+            if (chosen < 0)
+            {
+                return;
+            }
+
+            fired[chosen] = true;
+            Record(s, Model.RuleTargets[chosen], Math.Max(asOf.UtcTicks, s.StageEnteredTicks), rules[chosen].Name, null);
+        }
+    }
+
+    private void Record(CustomerState s, int to, long at, string rule, string? eventId)
+    {
+        var from = s.StageIndex == CustomerState.NoStage ? null : Model.StageArray[s.StageIndex].Id;
+        var transition = new StageTransition(from, Model.StageArray[to].Id, new DateTimeOffset(at, TimeSpan.Zero), rule, eventId);
+        s.JourneyLog = SharedLog<StageTransition>.Append(s.JourneyLog, s.JourneyCount, transition, null);
+        s.JourneyCount++;
+        s.StageIndex = to;
+        s.StageEnteredTicks = at;
+    }
+}
