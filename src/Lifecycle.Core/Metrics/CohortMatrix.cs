@@ -1,0 +1,292 @@
+namespace Lifecycle.Metrics;
+
+/// <summary>What puts a customer in a cell of a <see cref="CohortMatrix"/>.</summary>
+public enum CohortActivity
+{
+    /// <summary>Not set.</summary>
+    None = 0,
+
+    /// <summary>The customer purchased in the period; revenue is the sum of the period's transactions (non-contractual).</summary>
+    Purchased = 1,
+
+    /// <summary>The customer was active just before the period ended; revenue is the recurring revenue at that instant (contractual).</summary>
+    ActiveAtPeriodEnd = 2,
+}
+
+/// <summary>A cohort retention table: customers grouped by acquisition period, counted (and their revenue summed) in each later period.</summary>
+/// <remarks>
+/// <para>Row <c>i</c> is the cohort acquired in <see cref="Cohort"/>(i); column <c>age</c> is the period <c>age</c> periods
+/// after acquisition (age 0 is the acquisition period). Cohorts and columns cover the complete periods from the first
+/// acquisition to the last period ending on or before the observation end, so the table is triangular: row i has
+/// <see cref="Ages"/>(i) columns. Customers acquired in the incomplete period that holds the observation end are left
+/// out and counted in <see cref="CustomersInIncompletePeriod"/>.</para>
+/// <para>Customer retention at age k is the share of the cohort counted at age k; revenue retention is the cohort's revenue
+/// at age k over its revenue at age 0 (undefined when that is 0). Immutable and thread-safe.</para>
+/// </remarks>
+public sealed class CohortMatrix
+{
+    private readonly int[] _size;
+    private readonly int[][] _customers;
+    private readonly decimal[][] _revenue;
+    private readonly int _first;
+
+    private CohortMatrix(PeriodCalendar calendar, DateTimeOffset observationEnd, CohortActivity activity, int first, int[] size, int[][] customers, decimal[][] revenue, int incomplete)
+    {
+        Calendar = calendar;
+        ObservationEnd = observationEnd;
+        Activity = activity;
+        _first = first;
+        _size = size;
+        _customers = customers;
+        _revenue = revenue;
+        CustomersInIncompletePeriod = incomplete;
+        var total = 0;
+        foreach (var s in size)
+        {
+            total += s;
+        }
+
+        TotalCustomers = total;
+    }
+
+    /// <summary>Gets the calendar of the periods.</summary>
+    public PeriodCalendar Calendar { get; }
+
+    /// <summary>Gets the end of observation (exclusive).</summary>
+    public DateTimeOffset ObservationEnd { get; }
+
+    /// <summary>Gets what puts a customer in a cell.</summary>
+    public CohortActivity Activity { get; }
+
+    /// <summary>Gets the number of cohorts (rows).</summary>
+    public int CohortCount => _size.Length;
+
+    /// <summary>Gets the number of customers over all cohorts (the sum of <see cref="CohortSize"/>).</summary>
+    public int TotalCustomers { get; }
+
+    /// <summary>Gets the number of customers acquired in the incomplete period holding the observation end (not in any cohort).</summary>
+    public int CustomersInIncompletePeriod { get; }
+
+    /// <summary>Gets the acquisition period of cohort <paramref name="cohort"/>.</summary>
+    /// <param name="cohort">The row, 0-based.</param>
+    /// <returns>The period.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cohort"/> is outside the rows.</exception>
+    public CalendarPeriod Cohort(int cohort) => Calendar.Period(_first + CheckRow(cohort));
+
+    /// <summary>Gets the number of customers acquired in cohort <paramref name="cohort"/>'s period.</summary>
+    /// <param name="cohort">The row, 0-based.</param>
+    /// <returns>The cohort size.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cohort"/> is outside the rows.</exception>
+    public int CohortSize(int cohort) => _size[CheckRow(cohort)];
+
+    /// <summary>Gets the number of observed columns of row <paramref name="cohort"/> (ages 0 to Ages − 1).</summary>
+    /// <param name="cohort">The row, 0-based.</param>
+    /// <returns>The number of complete periods from the cohort's acquisition period on.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cohort"/> is outside the rows.</exception>
+    public int Ages(int cohort) => _customers[CheckRow(cohort)].Length;
+
+    /// <summary>Gets the number of the cohort's customers counted at <paramref name="age"/>.</summary>
+    /// <param name="cohort">The row, 0-based.</param>
+    /// <param name="age">Periods since acquisition, 0 to <see cref="Ages"/> − 1.</param>
+    /// <returns>The count.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The cell is outside the observed triangle.</exception>
+    public int Customers(int cohort, int age) => _customers[CheckRow(cohort)][CheckAge(cohort, age)];
+
+    /// <summary>Gets the revenue of the cohort's customers at <paramref name="age"/>.</summary>
+    /// <param name="cohort">The row, 0-based.</param>
+    /// <param name="age">Periods since acquisition, 0 to <see cref="Ages"/> − 1.</param>
+    /// <returns>The revenue (see <see cref="CohortActivity"/>).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The cell is outside the observed triangle.</exception>
+    public decimal Revenue(int cohort, int age) => _revenue[CheckRow(cohort)][CheckAge(cohort, age)];
+
+    /// <summary>Gets customer retention: <see cref="Customers"/> / <see cref="CohortSize"/>; undefined for a period in which nobody was acquired.</summary>
+    /// <param name="cohort">The row, 0-based.</param>
+    /// <param name="age">Periods since acquisition.</param>
+    /// <returns>The share of the cohort counted at <paramref name="age"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The cell is outside the observed triangle.</exception>
+    public Ratio CustomerRetention(int cohort, int age) => new(Customers(cohort, age), CohortSize(cohort));
+
+    /// <summary>Gets revenue retention: <see cref="Revenue"/> at <paramref name="age"/> / revenue at age 0; undefined when the age-0 revenue is 0.</summary>
+    /// <param name="cohort">The row, 0-based.</param>
+    /// <param name="age">Periods since acquisition.</param>
+    /// <returns>The ratio (above 1 when the cohort spends more than in its first period).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The cell is outside the observed triangle.</exception>
+    public Ratio RevenueRetention(int cohort, int age) => new(Revenue(cohort, age), Revenue(cohort, 0));
+
+    /// <summary>Builds a purchase-based cohort table (<see cref="CohortActivity.Purchased"/>) from transactions.</summary>
+    /// <typeparam name="TKey">The customer identifier type.</typeparam>
+    /// <param name="transactions">The transactions, in any order; amounts zero or positive.</param>
+    /// <param name="calendar">The periods.</param>
+    /// <param name="observationEnd">The end of observation (exclusive).</param>
+    /// <returns>The table; a customer's cohort is the period of their first transaction.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="calendar"/> is default.</exception>
+    /// <exception cref="ArgumentException">A customer id is null or empty, an amount is negative, there are no transactions before the observation end, or no complete period lies between the first transaction and the observation end.</exception>
+    public static CohortMatrix FromTransactions<TKey>(ReadOnlySpan<Transaction<TKey>> transactions, PeriodCalendar calendar, DateTimeOffset observationEnd)
+        where TKey : notnull, IEquatable<TKey>
+    {
+        calendar.ThrowIfDefault(nameof(calendar));
+        var groups = CustomerGroups<TKey>.Build<Transaction<TKey>, TransactionShape<TKey>>(transactions, observationEnd, nameof(transactions));
+        var (first, periods) = Range(groups.Count, groups.MinTime, calendar, observationEnd, "transactions");
+        var (size, customers, revenue) = Allocate(periods);
+        var incomplete = 0;
+        for (var c = 0; c < groups.Count; c++)
+        {
+            var from = groups.Offsets[c];
+            var to = groups.Offsets[c + 1];
+            var cohort = calendar.IndexOf(transactions[groups.Order[from]].Timestamp) - first;
+            if (cohort >= periods)
+            {
+                incomplete++;
+                continue;
+            }
+
+            size[cohort]++;
+            var row = customers[cohort];
+            var money = revenue[cohort];
+            var counted = -1;
+            for (var j = from; j < to; j++)
+            {
+                ref readonly var t = ref transactions[groups.Order[j]];
+                var age = calendar.IndexOf(t.Timestamp) - first - cohort;
+                if (age >= row.Length)
+                {
+                    break;
+                }
+
+                if (age != counted)
+                {
+                    row[age]++;
+                    counted = age;
+                }
+
+                money[age] += t.Amount;
+            }
+        }
+
+        return new CohortMatrix(calendar, observationEnd, CohortActivity.Purchased, first, size, customers, revenue, incomplete);
+    }
+
+    /// <summary>Builds an activity-based cohort table (<see cref="CohortActivity.ActiveAtPeriodEnd"/>) from subscriptions.</summary>
+    /// <typeparam name="TKey">The customer identifier type.</typeparam>
+    /// <param name="subscriptions">The subscriptions, in any order.</param>
+    /// <param name="calendar">The periods.</param>
+    /// <param name="observationEnd">The end of observation (exclusive).</param>
+    /// <param name="definition">The churn definition that turns subscriptions into activity, usually <see cref="SubscriptionChurn{TKey}"/>.</param>
+    /// <returns>The table; a customer's cohort is the period their first spell starts; revenue is recurring revenue just before each period ends.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="definition"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="calendar"/> is default.</exception>
+    /// <exception cref="ArgumentException">A customer id is null or empty, a subscription ends before it starts, there are no subscriptions before the observation end, or no complete period lies between the first start and the observation end.</exception>
+    /// <exception cref="InvalidOperationException">The definition broke its contract (see <see cref="IChurnDefinition{TRecord}"/>).</exception>
+    public static CohortMatrix FromSubscriptions<TKey>(ReadOnlySpan<Subscription<TKey>> subscriptions, PeriodCalendar calendar, DateTimeOffset observationEnd, IChurnDefinition<Subscription<TKey>> definition)
+        where TKey : notnull, IEquatable<TKey>
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+
+        // The churn report validates the definition's spells and fixes the period range; the table is read from its spells.
+        var report = ChurnAnalysis.Analyze(subscriptions, calendar, observationEnd, definition);
+        var groups = CustomerGroups<TKey>.Build<Subscription<TKey>, SubscriptionShape<TKey>>(subscriptions, observationEnd, nameof(subscriptions));
+        var first = report.Periods[0].Period.Index;
+        var periods = report.Periods.Count;
+        var (size, customers, revenue) = Allocate(periods);
+        var incomplete = 0;
+        var buffer = new Subscription<TKey>[16];
+        var spells = new List<ActivitySpell>();
+        var deltas = new List<(int Period, decimal Value)>();
+        var changes = new List<(int Period, decimal Value)>();
+        for (var c = 0; c < groups.Count; c++)
+        {
+            var records = groups.Records(subscriptions, c, ref buffer);
+            spells.Clear();
+            definition.AddSpells(records, observationEnd, spells);
+            if (spells.Count == 0)
+            {
+                continue;
+            }
+
+            var cohort = calendar.IndexOf(spells[0].Start) - first;
+            if (cohort >= periods)
+            {
+                incomplete++;
+                continue;
+            }
+
+            size[cohort]++;
+            var row = customers[cohort];
+            foreach (var spell in spells)
+            {
+                // Active just before period p ends when Start < End(p) <= spell end: p in [index(Start), index(End) - 1].
+                var from = calendar.IndexOf(spell.Start) - first - cohort;
+                var to = spell.End is { } e ? calendar.IndexOf(e) - first - cohort : int.MaxValue;
+                for (var age = Math.Max(from, 0); age < Math.Min(to, row.Length); age++)
+                {
+                    row[age]++;
+                }
+            }
+
+            RevenueSeries.FromSubscriptions(records, calendar, first, observationEnd, deltas, changes);
+            var money = revenue[cohort];
+            for (var k = 0; k < changes.Count; k++)
+            {
+                var start = changes[k].Period - cohort;
+                var stop = k + 1 < changes.Count ? changes[k + 1].Period - cohort : money.Length;
+                for (var age = Math.Max(start, 0); age < Math.Min(stop, money.Length); age++)
+                {
+                    money[age] += changes[k].Value;
+                }
+            }
+        }
+
+        return new CohortMatrix(calendar, observationEnd, CohortActivity.ActiveAtPeriodEnd, first, size, customers, revenue, incomplete);
+    }
+
+    private static (int First, int Periods) Range(int customers, DateTimeOffset minTime, PeriodCalendar calendar, DateTimeOffset observationEnd, string what)
+    {
+        if (customers == 0)
+        {
+            ThrowHelper.Argument(what, FormattableString.Invariant($"there are no {what} before the observation end {observationEnd:O}; pass data or move the observation end later."));
+        }
+
+        var first = calendar.IndexOf(minTime);
+        var last = calendar.IndexOf(observationEnd) - 1;
+        if (last < first)
+        {
+            ThrowHelper.Argument(nameof(observationEnd), FormattableString.Invariant($"observation end {observationEnd:O} leaves no complete {calendar.Granularity} after the first record ({minTime:O}); move the observation end to or after {calendar.StartOf(first + 1):O} or use a shorter period."));
+        }
+
+        return (first, last - first + 1);
+    }
+
+    private static (int[] Size, int[][] Customers, decimal[][] Revenue) Allocate(int periods)
+    {
+        var size = new int[periods];
+        var customers = new int[periods][];
+        var revenue = new decimal[periods][];
+        for (var i = 0; i < periods; i++)
+        {
+            customers[i] = new int[periods - i];
+            revenue[i] = new decimal[periods - i];
+        }
+
+        return (size, customers, revenue);
+    }
+
+    private int CheckRow(int cohort)
+    {
+        if ((uint)cohort >= (uint)_size.Length)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(cohort), cohort, FormattableString.Invariant($"must be between 0 and {_size.Length - 1}"), "use a row index below CohortCount");
+        }
+
+        return cohort;
+    }
+
+    private int CheckAge(int cohort, int age)
+    {
+        if ((uint)age >= (uint)_customers[cohort].Length)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(age), age, FormattableString.Invariant($"must be between 0 and {_customers[cohort].Length - 1} for cohort {cohort}"), "later ages of this cohort are not observed yet (right-censored by the observation end)");
+        }
+
+        return age;
+    }
+}
