@@ -1,0 +1,245 @@
+using System.Runtime.InteropServices;
+using Lifecycle.Cli.IO;
+using Lifecycle.Clv;
+using Lifecycle.Metrics;
+using Lifecycle.Segmentation;
+using Lifecycle.Stages;
+
+namespace Lifecycle.Cli.Analyze;
+
+/// <summary>
+/// The main job, end to end: one streamed pass over the transactions builds the customer summaries (and a compact
+/// per-customer, per-period activity record for churn), then models, predictions, segments, stages and churn are
+/// computed from those. Memory grows with customers (and their active periods), not with transactions.
+/// </summary>
+internal static class AnalysisRunner
+{
+    public static AnalysisResult Run(AnalysisSettings settings, Progress progress)
+    {
+        var end = settings.ObservationEnd ?? settings.Source.LastDate();
+        if (settings.CalibrationEnd is { } cal && cal >= end)
+        {
+            throw new CliInputException($"--calibration-end {cal:yyyy-MM-dd} must be before the observation end {end:yyyy-MM-dd}; choose a calibration end inside the data (or a later --end).");
+        }
+
+        var calendar = new PeriodCalendar(settings.Period);
+        var full = new TransactionSummarizer<string>(new SummarizerOptions(end) { Unit = settings.Unit, Refunds = settings.Refunds });
+        var calibration = settings.CalibrationEnd is { } c
+            ? new TransactionSummarizer<string>(new SummarizerOptions(end) { Unit = settings.Unit, CalibrationEnd = c, Refunds = settings.Refunds })
+            : null;
+        var activity = new PeriodActivity(calendar);
+        long rows = 0;
+        var lastDay = end.UtcDateTime.Date;
+        var strictEnd = settings.ObservationEnd is not null && !settings.ExcludeAfterEnd;
+        foreach (var row in settings.Source.Read())
+        {
+            if (strictEnd && row.Timestamp.UtcDateTime.Date > lastDay)
+            {
+                throw CliInputException.At(settings.Source.Name, row.Line, row.DateColumn, row.DateColumnName, $"the date {Format.Date(row.Timestamp)} is after the observation end {Format.Date(end)}; pass a later --end, or --exclude-after-end to leave such transactions out (they are counted)");
+            }
+
+            // Days after the observation end are counted by the summarizer and left out everywhere; refunds too.
+            if (row.Timestamp.UtcDateTime.Date <= lastDay && row.Amount >= 0)
+            {
+                activity.Add(row.CustomerId, row.Timestamp, row.Amount);
+            }
+
+            full.Add(row.CustomerId, row.Timestamp, row.Amount);
+            calibration?.Add(row.CustomerId, row.Timestamp, row.Amount);
+            progress.Report("reading transactions", ++rows);
+        }
+
+        progress.Done();
+        if (rows == 0)
+        {
+            throw new CliInputException($"{settings.Source.Name}: no transactions (the file has a header but no rows); add transactions or check the file.");
+        }
+
+        var summaries = full.Build(NaturalIdComparer.Instance);
+        if (summaries.Count == 0)
+        {
+            throw new CliInputException($"{settings.Source.Name}: no customer has a purchase on or before the observation end {end:yyyy-MM-dd}; check --end.");
+        }
+
+        progress.Step("fitting models");
+        var result = new AnalysisResult
+        {
+            Settings = settings,
+            ObservationEnd = end,
+            Summaries = summaries,
+            TransactionRows = rows,
+        };
+
+        if (calibration is not null)
+        {
+            result.Holdout = HoldoutCheck(calibration.Build(NaturalIdComparer.Instance), settings);
+        }
+
+        var fit = BgNbdModel.Fit(summaries.Compress());
+        result.TransactionFit = fit;
+        var n = summaries.Count;
+        result.PAlive = new double[n];
+        result.ExpectedPurchases = new double[n];
+        fit.Model.ProbabilityAlive(summaries.Frequency, summaries.Recency, summaries.T, result.PAlive);
+        fit.Model.ConditionalExpectedTransactions(settings.HorizonUnits, summaries.Frequency, summaries.Recency, summaries.T, result.ExpectedPurchases);
+
+        result.Value = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            result.Value[i] = (double)summaries.TotalSpend[i];
+        }
+
+        progress.Step("scoring segments");
+        var scores = Rfm.Score(summaries);
+        result.Rfm = scores;
+        var map = SegmentMap.RecencyFrequency;
+        result.SegmentNames = map.SegmentNames;
+        result.Segments = new int[n];
+        map.Assign(scores.R, scores.F, scores.M, result.Segments);
+
+        progress.Step("assigning lifecycle stages");
+        AssignStages(result, fit.Model, settings);
+
+        progress.Step("computing churn and retention");
+        var compact = activity.ToTransactions();
+        result.Churn = ChurnAnalysis.Analyze<int>(compact, calendar, end, new InactivityChurn<int>(TimeSpan.FromDays(settings.ChurnedDays)));
+        result.Cohorts = CohortMatrix.FromTransactions<int>(compact, calendar, end);
+        result.Survival = KaplanMeier.Fit(result.Churn.Lifetimes(settings.Unit));
+        progress.Done();
+        return result;
+    }
+
+    /// <summary>Fits on the calibration period and compares the predicted with the actual holdout purchases.</summary>
+    private static HoldoutResult HoldoutCheck(SummarySet<string> calibration, AnalysisSettings settings)
+    {
+        var fit = BgNbdModel.Fit(calibration.Compress());
+        var n = calibration.Count;
+        var predicted = new double[n];
+        fit.Model.ConditionalExpectedTransactions(calibration.HoldoutDuration, calibration.Frequency, calibration.Recency, calibration.T, predicted);
+        var actual = calibration.HoldoutFrequency;
+        double abs = 0, sq = 0, bias = 0;
+        const int maxBin = 7;
+        var sumActual = new double[maxBin + 1];
+        var sumPredicted = new double[maxBin + 1];
+        var count = new int[maxBin + 1];
+        for (var i = 0; i < n; i++)
+        {
+            var e = predicted[i] - actual[i];
+            abs += Math.Abs(e);
+            sq += e * e;
+            bias += e;
+            var bin = (int)Math.Min(calibration.Frequency[i], maxBin);
+            sumActual[bin] += actual[i];
+            sumPredicted[bin] += predicted[i];
+            count[bin]++;
+        }
+
+        var bins = new List<HoldoutBin>();
+        for (var k = 0; k <= maxBin; k++)
+        {
+            if (count[k] > 0)
+            {
+                bins.Add(new HoldoutBin(k == maxBin ? $"{maxBin}+" : k.ToString(System.Globalization.CultureInfo.InvariantCulture), count[k], sumActual[k] / count[k], sumPredicted[k] / count[k]));
+            }
+        }
+
+        return new HoldoutResult("bgnbd", fit, calibration.CalibrationEnd!.Value, calibration.HoldoutDuration, n, abs / n, Math.Sqrt(sq / n), bias / n, bins);
+    }
+
+    /// <summary>
+    /// Runs the default stage rules per customer. From a summary we know the first and last purchase and the number of
+    /// purchase days (x + 1); the x − 1 purchases in between are placed on evenly spaced distinct days, so the facts the
+    /// rules read (purchase count, first/last purchase, recency, T and hence P(alive)) are exact.
+    /// </summary>
+    private static void AssignStages(AnalysisResult result, BgNbdModel model, AnalysisSettings settings)
+    {
+        var s = result.Summaries;
+        var rules = new DefaultRuleOptions
+        {
+            AtRiskAfter = TimeSpan.FromDays(settings.AtRiskDays),
+            ChurnedAfter = TimeSpan.FromDays(settings.ChurnedDays),
+            AliveModel = AliveProbability.FromSummaryModel(c => model.ProbabilityAlive(c.Frequency, c.Recency, c.T), settings.Unit),
+            AliveThreshold = settings.AliveThreshold,
+        };
+        var stageModel = StageModels.ReachToLoyalty(rules);
+        var engine = new LifecycleEngine(stageModel);
+        result.StageModel = stageModel;
+        result.Stages = new string[s.Count];
+        var end = result.ObservationEnd;
+        IEnumerable<CustomerState> States()
+        {
+            for (var i = 0; i < s.Count; i++)
+            {
+                yield return Fold(engine, s.Ids[i], s.FirstPurchase[i], s.LastPurchase[i], (int)s.Frequency[i], s.TotalSpend[i] / Math.Max(1, (int)s.Frequency[i] + 1), end);
+            }
+        }
+
+        var k = 0;
+        foreach (var state in States())
+        {
+            result.Stages[k++] = state.CurrentStage?.Id ?? stageModel.InitialStage.Id;
+        }
+
+        result.StageDistribution = StageAnalytics.Distribution(stageModel, States(), end);
+        result.Funnel = StageAnalytics.Funnel(stageModel, States(), end);
+    }
+
+    private static CustomerState Fold(LifecycleEngine engine, string id, DateTimeOffset first, DateTimeOffset last, int repeats, decimal amount, DateTimeOffset end)
+    {
+        var state = engine.Start(id);
+        var firstDay = first.UtcDateTime.Date;
+        var span = (last.UtcDateTime.Date - firstDay).Days;
+        for (var k = 0; k <= repeats; k++)
+        {
+            var at = k == 0 ? first : k == repeats ? last : new DateTimeOffset(firstDay.AddDays((long)k * span / repeats).AddHours(12), TimeSpan.Zero);
+            state = engine.Apply(state, new LifecycleEvent(string.Concat(id, "#", k.ToString(System.Globalization.CultureInfo.InvariantCulture)), id, at, EventKind.Purchase, amount)).State;
+        }
+
+        return engine.Evaluate(state, end).State;
+    }
+
+    /// <summary>
+    /// Per customer and calendar period: the first and the last purchase instant and the period's total. Inactivity
+    /// churn with a window of at least one period only looks at gaps between consecutive purchases, and any gap longer
+    /// than a period starts at a period's last purchase and ends at a later period's first one, so these two instants
+    /// per period give the same spells, and the totals the same revenue, as the full log.
+    /// </summary>
+    private sealed class PeriodActivity(PeriodCalendar calendar)
+    {
+        private readonly Dictionary<string, int> _customers = new(StringComparer.Ordinal);
+        private readonly Dictionary<(int Customer, int Period), (DateTimeOffset First, DateTimeOffset Last, decimal Total)> _cells = [];
+
+        public void Add(string customer, DateTimeOffset at, decimal amount)
+        {
+            ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_customers, customer, out var known);
+            if (!known)
+            {
+                index = _customers.Count - 1;
+            }
+
+            ref var cell = ref CollectionsMarshal.GetValueRefOrAddDefault(_cells, (index, calendar.IndexOf(at)), out var exists);
+            if (!exists)
+            {
+                cell = (at, at, amount);
+                return;
+            }
+
+            cell = (at < cell.First ? at : cell.First, at > cell.Last ? at : cell.Last, cell.Total + amount);
+        }
+
+        public Transaction<int>[] ToTransactions()
+        {
+            var result = new List<Transaction<int>>(_cells.Count * 2);
+            foreach (var ((customer, _), (first, last, total)) in _cells)
+            {
+                result.Add(new Transaction<int>(customer, first, total));
+                if (last != first)
+                {
+                    result.Add(new Transaction<int>(customer, last, 0m));
+                }
+            }
+
+            return [.. result];
+        }
+    }
+}
