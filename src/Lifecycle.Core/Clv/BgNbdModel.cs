@@ -429,8 +429,17 @@ public sealed class BgNbdModel : ITransactionModel
         var logW = -Elementary.Log1P(horizon / scale);
         var p = A + B - 1 - R;
         var c = A + B + x - 1;
-        var s = SeriesS(p, A, c, z);
         var am1 = A - 1;
+        if (z > 0.98 && Math.Abs(am1) > 1e-6)
+        {
+            // Close to z = 1 the series needs thousands of terms: use the 1−z connection formulas instead.
+            var logF = Hypergeometric.LogHyp2F1(p, am1, c, z, out var sign);
+            var bracket = 1 - (sign * Math.Exp((am1 * logW) + logF));
+            var v = c / am1 * bracket;
+            return double.IsFinite(v) && v > 0 ? v : 0;
+        }
+
+        var s = SeriesS(p, A, c, z);
         var e = am1 * logW;
         var first = am1 == 0 ? -logW : -Elementary.ExpM1(e) / am1;
         var value = c * (first - (Math.Exp(e) * s));

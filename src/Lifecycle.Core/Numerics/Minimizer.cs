@@ -372,6 +372,12 @@ internal static class Minimizer
             return v;
         }
 
+        // Near the optimum, decreases fall below the rounding of f; Hager & Zhang's approximate Wolfe conditions then
+        // accept a step on the directional derivative alone (f may not rise by more than rounding).
+        var fNoise = 1e-14 * Math.Max(1, Math.Abs(f0));
+        bool ApproximateWolfe(double fa, double da) =>
+            Math.Abs(fa - f0) <= fNoise && fa <= f0 + fNoise && da >= c2 * slope0 && da <= -0.8 * slope0;
+
         double aPrev = 0, fPrev = f0, dPrev = slope0;
         var a = initial;
         for (var i = 0; i < 40; i++)
@@ -387,6 +393,11 @@ internal static class Minimizer
                 }
 
                 continue;
+            }
+
+            if (ApproximateWolfe(fa, da))
+            {
+                return (a, fa, evaluations);
             }
 
             if (fa > f0 + (c1 * a * slope0) || (i > 0 && fa >= fPrev))
@@ -425,6 +436,11 @@ internal static class Minimizer
             {
                 var aj = Cubic(lo, flo, dlo, hi, fhi, dhi);
                 var fj = Phi(aj, out var dj);
+                if (ApproximateWolfe(fj, dj))
+                {
+                    return (aj, fj, evaluations);
+                }
+
                 if (fj > f0 + (c1 * aj * slope0) || fj >= flo)
                 {
                     hi = aj;

@@ -1,0 +1,137 @@
+using FsCheck.Xunit;
+using Lifecycle.Clv;
+using Lifecycle.Tests.Arbitraries;
+using Lifecycle.Tests.Numerics;
+
+namespace Lifecycle.Tests.Clv;
+
+/// <summary>BG/NBD properties over generated parameters and customers.</summary>
+public sealed class BgNbdPropertyTests
+{
+    private static BgNbdModel Model(BgNbdParameters p) => new(p.R, p.Alpha, p.A, p.B, TimeUnit.Weeks);
+
+    [Property(Arbitrary = [typeof(ClvArbitraries)])]
+    public void ProbabilityAlive_IsAProbability(BgNbdParameters p, CountSummary c)
+    {
+        var pa = Model(p).ProbabilityAlive(c.Frequency, c.Recency, c.T);
+        Assert.InRange(pa, 0, 1);
+    }
+
+    [Property(Arbitrary = [typeof(ClvArbitraries)], MaxTest = 60)]
+    public void ConditionalExpectedTransactions_NeverDecreasesWithHorizon(BgNbdParameters p, CountSummary c)
+    {
+        var model = Model(p);
+        var previous = 0.0;
+        foreach (var h in new[] { 0, 0.1, 1, 5, 20, 52, 100, 500 })
+        {
+            var e = model.ConditionalExpectedTransactions(h, c.Frequency, c.Recency, c.T);
+            Assert.True(double.IsFinite(e) && e >= previous * (1 - 1e-12), FormattableString.Invariant($"E[Y({h})] = {e:R} < {previous:R}"));
+            previous = e;
+        }
+    }
+
+    [Property(Arbitrary = [typeof(ClvArbitraries)], MaxTest = 30)]
+    public void ProbabilityOfTransactions_SumsToOne(BgNbdParameters p, ModelParameter scale)
+    {
+        // t up to 4α keeps q = t/(α+t) ≤ 0.8, so 2,000 terms leave a tail far below 1e-12.
+        var model = Model(p);
+        var t = p.Alpha * Math.Min(scale.Value, 4);
+        var sum = 0.0;
+        for (var n = 0; n < 2000; n++)
+        {
+            var pn = model.ProbabilityOfTransactions(n, t);
+            Assert.InRange(pn, 0, 1);
+            sum += pn;
+            if (n > 50 && pn < 1e-18)
+            {
+                break;
+            }
+        }
+
+        Tolerance.Close(1, sum, 0, 1e-9);
+    }
+
+    [Property(Arbitrary = [typeof(ClvArbitraries)])]
+    public void ExtremeSummaries_GiveFiniteResults(BgNbdParameters p, ExtremeSummary c, UnitInterval h)
+    {
+        var model = Model(p);
+        var horizon = h.Value * 1e4;
+        var values = new[]
+        {
+            model.ProbabilityAlive(c.Frequency, c.Recency, c.T),
+            model.ConditionalExpectedTransactions(horizon, c.Frequency, c.Recency, c.T),
+            model.LogLikelihood(c.Frequency, c.Recency, c.T),
+            model.ProbabilityAliveAt(horizon, c.Frequency, c.Recency, c.T),
+            model.ProbabilityNoTransactions(horizon, c.Frequency, c.Recency, c.T),
+            model.ExpectedTransactions(horizon),
+        };
+        Assert.All(values, v => Assert.True(double.IsFinite(v), FormattableString.Invariant($"{model} at ({c.Frequency}, {c.Recency}, {c.T}), horizon {horizon}: {string.Join(", ", values)}")));
+        Assert.InRange(values[0], 0, 1);
+        Assert.InRange(values[3], 0, values[0]);
+        Assert.InRange(values[4], 0, 1);
+        Assert.True(values[1] >= 0);
+    }
+
+    [Property(Arbitrary = [typeof(ClvArbitraries)], MaxTest = 40)]
+    public void BatchMethods_MatchScalarMethods(BgNbdParameters p, CountSummary[] customers)
+    {
+        var model = Model(p);
+        var x = customers.Select(c => c.Frequency).ToArray();
+        var tx = customers.Select(c => c.Recency).ToArray();
+        var t = customers.Select(c => c.T).ToArray();
+        var pa = new double[x.Length];
+        var ey = new double[x.Length];
+        model.ProbabilityAlive(x, tx, t, pa);
+        model.ConditionalExpectedTransactions(26, x, tx, t, ey);
+        for (var i = 0; i < x.Length; i++)
+        {
+            Tolerance.Close(model.ProbabilityAlive(x[i], tx[i], t[i]), pa[i], 1e-12, 1e-300);
+            Tolerance.Close(model.ConditionalExpectedTransactions(26, x[i], tx[i], t[i]), ey[i], 1e-12, 1e-300);
+        }
+    }
+
+    [Property(Arbitrary = [typeof(ClvArbitraries)], MaxTest = 25)]
+    public void Likelihood_GradientMatchesFiniteDifferences(BgNbdParameters p, CountSummary[] customers)
+    {
+        if (customers.Length == 0)
+        {
+            return;
+        }
+
+        var lik = BgNbdLikelihood.Create(customers.Select(c => c.Frequency).ToArray(), customers.Select(c => c.Recency).ToArray(), customers.Select(c => c.T).ToArray(), [], "BG/NBD", 1);
+        double[] q = [p.R, p.Alpha, p.A, p.B];
+        var g = new double[4];
+        var f0 = lik.LogLikelihood(q, g);
+        Assert.True(double.IsFinite(f0));
+        for (var i = 0; i < 4; i++)
+        {
+            var h = 1e-6 * q[i];
+            var up = (double[])q.Clone();
+            var down = (double[])q.Clone();
+            up[i] += h;
+            down[i] -= h;
+            var numeric = (lik.LogLikelihood(up, new double[4]) - lik.LogLikelihood(down, new double[4])) / (2 * h);
+            Tolerance.Close(numeric, g[i], 1e-5, 1e-6 * Math.Max(1, Math.Abs(f0)) / q[i]);
+        }
+    }
+
+    [Property(Arbitrary = [typeof(ClvArbitraries)], MaxTest = 20)]
+    public void Likelihood_CompressedEqualsUncompressed(BgNbdParameters p, CountSummary[] customers)
+    {
+        if (customers.Length == 0)
+        {
+            return;
+        }
+
+        // Duplicate every row so that compression has work to do.
+        var all = customers.Concat(customers).ToArray();
+        var x = all.Select(c => c.Frequency).ToArray();
+        var tx = all.Select(c => c.Recency).ToArray();
+        var t = all.Select(c => c.T).ToArray();
+        var raw = BgNbdLikelihood.Create(x, tx, t, [], "BG/NBD", 1);
+        var compressed = CompressedSummaries.Create(x, tx, t, [], TimeUnit.Weeks);
+        Assert.True(compressed.Count <= customers.Length);
+        double[] q = [p.R, p.Alpha, p.A, p.B];
+        Tolerance.Close(raw.LogLikelihood(q, new double[4]), Model(p).LogLikelihood(compressed), 1e-11, 1e-9);
+    }
+}
