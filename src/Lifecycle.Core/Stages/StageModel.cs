@@ -24,9 +24,11 @@ public sealed class StageModel
     private readonly Dictionary<string, int> _index;
     private readonly Edge?[] _edges;
     private readonly LifecycleRule[] _rules;
+    private readonly HashSet<string> _reactivationRules;
 
-    internal StageModel(Stage[] stages, Dictionary<string, int> index, int initial, Edge?[] edges, LifecycleRule[] rules, DirectionPolicy direction, EventKind[] customKinds)
+    internal StageModel(Stage[] stages, Dictionary<string, int> index, int initial, Edge?[] edges, LifecycleRule[] rules, HashSet<string> reactivationRules, DirectionPolicy direction, EventKind[] customKinds)
     {
+        _reactivationRules = reactivationRules;
         _stages = stages;
         _index = index;
         _edges = edges;
@@ -133,7 +135,7 @@ public sealed class StageModel
                     continue;
                 }
 
-                var names = _rules.Where(r => RuleTargets[Array.IndexOf(_rules, r)] == t && (e.ReactivationRule is null || e.ReactivationRule == r.Name)).Select(r => r.Name);
+                var names = _rules.Where(r => RuleTargets[Array.IndexOf(_rules, r)] == t && Usable(e, r, _reactivationRules)).Select(r => r.Name);
                 var label = string.Join(", ", names);
                 if (e.GuardDescription is not null)
                 {
@@ -179,6 +181,10 @@ public sealed class StageModel
         return i;
     }
 
+    /// <summary>A re-activation edge is taken only by the rule it names, and that rule is used on re-activation edges only.</summary>
+    internal static bool Usable(Edge edge, LifecycleRule rule, HashSet<string> reactivationRules) =>
+        edge.ReactivationRule is null ? !reactivationRules.Contains(rule.Name) : string.Equals(edge.ReactivationRule, rule.Name, StringComparison.Ordinal);
+
     internal Edge? EdgeAt(int from, int to) => _edges[(from * _stages.Length) + to];
 
     internal bool Accepts(EventKind kind)
@@ -206,7 +212,7 @@ public sealed class StageModel
         var list = new List<int>();
         for (var r = 0; r < _rules.Length; r++)
         {
-            if (_rules[r].Trigger == trigger && EdgeAt(stage, RuleTargets[r]) is { } e && (e.ReactivationRule is null || e.ReactivationRule == _rules[r].Name))
+            if (_rules[r].Trigger == trigger && EdgeAt(stage, RuleTargets[r]) is { } e && Usable(e, _rules[r], _reactivationRules))
             {
                 list.Add(r);
             }

@@ -234,6 +234,7 @@ public sealed class StageModelBuilder
             edges[(from * n) + to] = new StageModel.Edge(from, to, t.Guard, t.GuardDescription, backward, t.Reactivation);
         }
 
+        var reactivationRules = _transitions.Where(t => t.Reactivation is not null).Select(t => t.Reactivation!).ToHashSet(StringComparer.Ordinal);
         if (problems.Count == 0)
         {
             CheckReachability(stages, edges, initial, problems);
@@ -243,7 +244,7 @@ public sealed class StageModelBuilder
         var rules = _rules.Select((r, i) => (r, i)).OrderByDescending(x => x.r.Priority).ThenBy(x => x.i).Select(x => x.r).ToArray();
         if (problems.Count == 0)
         {
-            CheckRules(stages, edges, index, initial, rules, problems);
+            CheckRules(stages, edges, index, initial, rules, reactivationRules, problems);
         }
 
         if (problems.Count > 0)
@@ -251,7 +252,7 @@ public sealed class StageModelBuilder
             throw new StageModelException(problems);
         }
 
-        return new StageModel(stages, index, initial, edges, rules, Direction, [.. _customKinds]);
+        return new StageModel(stages, index, initial, edges, rules, reactivationRules, Direction, [.. _customKinds]);
     }
 
     internal void AddTransition(TransitionSpec spec) => _transitions.Add(spec);
@@ -285,7 +286,7 @@ public sealed class StageModelBuilder
         }
     }
 
-    private static void CheckRules(Stage[] stages, StageModel.Edge?[] edges, Dictionary<string, int> index, int initial, LifecycleRule[] rules, List<string> problems)
+    private static void CheckRules(Stage[] stages, StageModel.Edge?[] edges, Dictionary<string, int> index, int initial, LifecycleRule[] rules, HashSet<string> reactivationRules, List<string> problems)
     {
         var n = stages.Length;
         for (var s = 0; s < n; s++)
@@ -302,7 +303,7 @@ public sealed class StageModelBuilder
             var entered = false;
             for (var s = 0; s < n; s++)
             {
-                entered |= edges[(s * n) + target] is { } e && (e.ReactivationRule is null || e.ReactivationRule == rule.Name);
+                entered |= edges[(s * n) + target] is { } e && StageModel.Usable(e, rule, reactivationRules);
             }
 
             if (!entered)
@@ -315,7 +316,7 @@ public sealed class StageModelBuilder
         for (var s = 0; s < n; s++)
         {
             var usable = rules
-                .Where(r => edges[(s * n) + index[r.TargetStage]] is { Guard: null } e && (e.ReactivationRule is null || e.ReactivationRule == r.Name))
+                .Where(r => edges[(s * n) + index[r.TargetStage]] is { Guard: null } e && StageModel.Usable(e, r, reactivationRules))
                 .GroupBy(r => (r.Trigger, r.Priority));
             foreach (var group in usable)
             {
@@ -397,6 +398,7 @@ public sealed class StageConfiguration
     }
 
     /// <summary>Permits re-activation out of this terminal stage, only by the named rule.</summary>
+    /// <remarks>The named rule becomes a re-activation rule: it is used on re-activation transitions only, never from other stages.</remarks>
     /// <param name="toStage">Destination stage id.</param>
     /// <param name="ruleName">The only rule that may take this transition; it must target <paramref name="toStage"/>.</param>
     /// <returns>This configuration.</returns>
