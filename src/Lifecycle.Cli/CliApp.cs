@@ -15,6 +15,7 @@ internal static class CliApp
     [
         AnalyzeCommand.Create,
         SummarizeCommand.Create,
+        ChurnCommand.Create,
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool stderrIsTerminal = false)

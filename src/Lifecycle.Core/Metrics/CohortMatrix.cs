@@ -125,6 +125,11 @@ public sealed class CohortMatrix
         where TKey : notnull, IEquatable<TKey>
     {
         calendar.ThrowIfDefault(nameof(calendar));
+        if (IsPeriodOrdered(transactions, calendar))
+        {
+            return FromOrderedTransactions(transactions, calendar, observationEnd);
+        }
+
         var groups = CustomerGroups<TKey>.Build<Transaction<TKey>, TransactionShape<TKey>>(transactions, observationEnd, nameof(transactions));
         var (first, periods) = Range(groups.Count, groups.MinTime, calendar, observationEnd, "transactions");
         var (size, customers, revenue) = Allocate(periods);
@@ -237,6 +242,115 @@ public sealed class CohortMatrix
         }
 
         return new CohortMatrix(calendar, observationEnd, CohortActivity.ActiveAtPeriodEnd, first, size, customers, revenue, incomplete);
+    }
+
+    /// <summary>Whether the records come in non-decreasing period order (any order within a period), checked with tick ranges so the period is recomputed only at boundaries.</summary>
+    private static bool IsPeriodOrdered<TKey>(ReadOnlySpan<Transaction<TKey>> transactions, PeriodCalendar calendar)
+        where TKey : notnull, IEquatable<TKey>
+    {
+        long start = long.MaxValue, end = long.MinValue;
+        foreach (ref readonly var t in transactions)
+        {
+            var ticks = t.Timestamp.UtcTicks;
+            if (ticks >= start && ticks < end)
+            {
+                continue;
+            }
+
+            if (ticks < start && start != long.MaxValue)
+            {
+                return false;
+            }
+
+            var index = calendar.IndexOf(t.Timestamp);
+            start = calendar.StartOf(index).UtcTicks;
+            end = calendar.StartOf(index + 1).UtcTicks;
+        }
+
+        return true;
+    }
+
+    // Transaction logs usually arrive in time order (at least period by period). Then one sequential pass suffices: a
+    // customer's first record gives the cohort and their records arrive in period order, so "counted in this age
+    // already" is a per-customer last age. Same result as the grouped path (a property runs both).
+    private static CohortMatrix FromOrderedTransactions<TKey>(ReadOnlySpan<Transaction<TKey>> transactions, PeriodCalendar calendar, DateTimeOffset observationEnd)
+        where TKey : notnull, IEquatable<TKey>
+    {
+        var endTicks = observationEnd.UtcTicks;
+        var before = 0;
+        var minTime = observationEnd;
+        for (var i = 0; i < transactions.Length; i++)
+        {
+            ref readonly var t = ref transactions[i];
+            if (t.CustomerId is null || (t.CustomerId is string s && s.Length == 0))
+            {
+                ThrowHelper.Argument(nameof(transactions), FormattableString.Invariant($"record {i}: the customer id is null or empty; every record needs a customer id."));
+            }
+
+            TransactionShape<TKey>.Validate(t, i);
+            if (t.Timestamp.UtcTicks < endTicks)
+            {
+                minTime = before == 0 || t.Timestamp < minTime ? t.Timestamp : minTime;
+                before++;
+            }
+        }
+
+        var (first, periods) = Range(before, minTime, calendar, observationEnd, "transactions");
+        var (size, customers, revenue) = Allocate(periods);
+        var index = new Dictionary<TKey, int>();
+        var cohortOf = new List<int>();
+        var lastAge = new List<int>();
+        var incomplete = 0;
+        var period = -1;
+        long periodStart = long.MaxValue, periodEnd = long.MinValue;
+        foreach (ref readonly var t in transactions)
+        {
+            var ticks = t.Timestamp.UtcTicks;
+            if (ticks >= endTicks)
+            {
+                continue;
+            }
+
+            if (ticks < periodStart || ticks >= periodEnd)
+            {
+                period = calendar.IndexOf(t.Timestamp) - first;
+                periodStart = calendar.StartOf(period + first).UtcTicks;
+                periodEnd = calendar.StartOf(period + first + 1).UtcTicks;
+            }
+
+            if (!index.TryGetValue(t.CustomerId, out var c))
+            {
+                c = cohortOf.Count;
+                index.Add(t.CustomerId, c);
+                cohortOf.Add(period);
+                lastAge.Add(-1);
+                if (period < periods)
+                {
+                    size[period]++;
+                }
+                else
+                {
+                    incomplete++;
+                }
+            }
+
+            if (period >= periods)
+            {
+                continue;
+            }
+
+            var cohort = cohortOf[c];
+            var age = period - cohort;
+            if (lastAge[c] != age)
+            {
+                customers[cohort][age]++;
+                lastAge[c] = age;
+            }
+
+            revenue[cohort][age] += t.Amount;
+        }
+
+        return new CohortMatrix(calendar, observationEnd, CohortActivity.Purchased, first, size, customers, revenue, incomplete);
     }
 
     private static (int First, int Periods) Range(int customers, DateTimeOffset minTime, PeriodCalendar calendar, DateTimeOffset observationEnd, string what)

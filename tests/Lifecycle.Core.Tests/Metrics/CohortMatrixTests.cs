@@ -29,6 +29,17 @@ public sealed class CohortMatrixTests
     }
 
     [Fact]
+    public void FromTransactions_TimeOrderedLog_TakesTheSinglePassAndAgrees()
+    {
+        var m = CohortMatrix.FromTransactions(ChurnAnalysisTests.ShopLog().OrderBy(t => t.Timestamp).ToArray(), Months, End);
+
+        Assert.Equal([3, 1, 1, 0], Enumerable.Range(0, 4).Select(m.CohortSize));
+        Assert.Equal([3, 2, 0, 1], Enumerable.Range(0, 4).Select(a => m.Customers(0, a)));
+        Assert.Equal([160m, 80m, 0m, 80m], Enumerable.Range(0, 4).Select(a => m.Revenue(0, a)));
+        Assert.Equal([1, 0], Enumerable.Range(0, 2).Select(a => m.Customers(2, a)));
+    }
+
+    [Fact]
     public void FromTransactions_WeeklyAndQuarterly_UseTheirCalendars()
     {
         var weekly = CohortMatrix.FromTransactions(ChurnAnalysisTests.ShopLog(), new PeriodCalendar(PeriodGranularity.Week), End);

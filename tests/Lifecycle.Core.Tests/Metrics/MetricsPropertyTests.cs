@@ -122,6 +122,26 @@ public sealed class MetricsPropertyTests
             && revenueInCells == revenueInComplete;
     }
 
+    [Property(Arbitrary = [typeof(MetricsArbitraries)], MaxTest = 200)]
+    public bool CohortMatrix_TimeOrderedFastPath_EqualsGroupedPath(Transaction<int>[] log, byte g)
+    {
+        var calendar = new PeriodCalendar(Granularities[g % 3]);
+        var end = MetricsArbitraries.End;
+        var ordered = log.OrderBy(t => calendar.IndexOf(t.Timestamp)).ThenByDescending(t => t.Timestamp).ToArray(); // period order, reversed within periods
+        var shuffled = ordered.Reverse().ToArray();
+        if (ordered[0].Timestamp >= end || calendar.IndexOf(ordered[0].Timestamp) >= calendar.IndexOf(end) || log.Select(t => calendar.IndexOf(t.Timestamp)).Distinct().Count() < 2)
+        {
+            return true;
+        }
+
+        var a = CohortMatrix.FromTransactions(ordered, calendar, end);
+        var b = CohortMatrix.FromTransactions(shuffled, calendar, end);
+        return a.CohortCount == b.CohortCount
+            && a.CustomersInIncompletePeriod == b.CustomersInIncompletePeriod
+            && Enumerable.Range(0, a.CohortCount).All(c => a.CohortSize(c) == b.CohortSize(c)
+                && Enumerable.Range(0, a.Ages(c)).All(k => a.Customers(c, k) == b.Customers(c, k) && a.Revenue(c, k) == b.Revenue(c, k)));
+    }
+
     [Property(Arbitrary = [typeof(MetricsArbitraries)], MaxTest = 100)]
     public bool SubscriptionCohorts_MatchTheChurnReport(Subscription<int>[] book)
     {
