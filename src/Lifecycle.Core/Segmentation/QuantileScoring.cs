@@ -39,9 +39,7 @@ public static class QuantileScoring
         EnsurePopulation(n, bins, valuesName);
         EnsureFinite(values, valuesName);
 
-        using var sorted = new SortedOrder(values);
-        var keys = sorted.Keys;
-        var order = sorted.Order;
+        using var sorted = new SortedKeys(values);
         double[] edges;
         int m;
         switch (ties)
@@ -49,44 +47,114 @@ public static class QuantileScoring
             case TiePolicy.RankFirst:
                 m = bins;
                 edges = new double[bins - 1];
-                for (var p = 0; p < n; p++)
-                {
-                    scores[order[p]] = (byte)(1 + (int)((long)p * bins / n));
-                }
-
                 for (var j = 1; j < bins; j++)
                 {
                     // Last position of bin j: ceil(j n / k) − 1 (bins are non-empty because n >= k).
-                    var last = (int)((((long)j * n) + bins - 1) / bins) - 1;
-                    edges[j - 1] = SortedOrder.FromKey(keys[last]);
+                    edges[j - 1] = sorted.Value(FirstOfBin(j + 1, n, bins) - 1);
                 }
 
+                AssignRankFirst(values, scores, in sorted, edges, direction);
                 break;
 
             case TiePolicy.AverageRank:
                 m = bins;
-                edges = AverageRank(keys, order, scores, bins);
+                edges = AverageRankEdges(in sorted, bins);
+                AssignByEdges(values, scores, edges, m, direction);
                 break;
 
             default:
-                edges = DropDuplicateEdges(keys, order, scores, bins);
+                edges = DropDuplicateEdges(in sorted, bins);
                 m = edges.Length + 1;
+                AssignByEdges(values, scores, edges, m, direction);
                 break;
-        }
-
-        if (direction == ScoreDirection.LowerIsBetter)
-        {
-            for (var i = 0; i < n; i++)
-            {
-                scores[i] = (byte)(m + 1 - scores[i]);
-            }
         }
 
         return ScoreBins.FromComputed(edges, direction, bins, ties);
     }
 
-    private static double[] AverageRank(ReadOnlySpan<ulong> keys, ReadOnlySpan<int> order, Span<byte> scores, int bins)
+    /// <summary>The number of edges strictly below a value: the ascending score minus one.</summary>
+    internal static int CountBelow(ReadOnlySpan<double> edges, double value)
     {
+        if (edges.Length <= 16)
+        {
+            var count = 0;
+            foreach (var e in edges)
+            {
+                count += e < value ? 1 : 0;
+            }
+
+            return count;
+        }
+
+        int lo = 0, hi = edges.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (edges[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    /// <summary>First 0-based sorted position of bin <paramref name="bin"/> (1-based) under rank-first: ceil((bin − 1) n / k).</summary>
+    private static int FirstOfBin(int bin, int n, int bins) => (int)((((long)(bin - 1) * n) + bins - 1) / bins);
+
+    private static void AssignByEdges(ReadOnlySpan<double> values, Span<byte> scores, ReadOnlySpan<double> edges, int m, ScoreDirection direction)
+    {
+        var reverse = direction == ScoreDirection.LowerIsBetter;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var ascending = 1 + CountBelow(edges, values[i]);
+            scores[i] = (byte)(reverse ? m + 1 - ascending : ascending);
+        }
+    }
+
+    private static void AssignRankFirst(ReadOnlySpan<double> values, Span<byte> scores, in SortedKeys sorted, double[] edges, ScoreDirection direction)
+    {
+        // Rank of customer i = (#values below v_i) + (#earlier customers with the same value): bin = 1 + #{j : rank >= P_j}
+        // with P_j = ceil(j n / k). Values away from the bin edges need no rank; for a value equal to an edge, count
+        // the equal values seen so far in input order. No per-customer state beyond one counter per edge.
+        var n = values.Length;
+        var k = edges.Length + 1;
+        Span<int> groupStart = stackalloc int[edges.Length];
+        Span<int> seen = stackalloc int[edges.Length];
+        Span<int> firstOfNextBin = stackalloc int[edges.Length];
+        seen.Clear();
+        for (var e = 0; e < edges.Length; e++)
+        {
+            firstOfNextBin[e] = FirstOfBin(e + 2, n, k);
+            groupStart[e] = sorted.FirstOfGroup(firstOfNextBin[e] - 1);
+        }
+
+        var reverse = direction == ScoreDirection.LowerIsBetter;
+        for (var i = 0; i < n; i++)
+        {
+            var v = values[i];
+            var below = CountBelow(edges, v);
+            var ascending = 1 + below;
+            if (below < edges.Length && edges[below] == v)
+            {
+                var rank = groupStart[below] + seen[below]++;
+                for (var e = below; e < edges.Length && edges[e] == v; e++)
+                {
+                    ascending += rank >= firstOfNextBin[e] ? 1 : 0;
+                }
+            }
+
+            scores[i] = (byte)(reverse ? k + 1 - ascending : ascending);
+        }
+    }
+
+    private static double[] AverageRankEdges(in SortedKeys sorted, int bins)
+    {
+        var keys = sorted.Keys;
         var n = keys.Length;
         Span<double> maxOfScore = stackalloc double[bins + 1];
         maxOfScore.Fill(double.NaN);
@@ -100,16 +168,13 @@ public static class QuantileScoring
             }
 
             // Average 0-based rank (a + b) / 2; score = 1 + floor(k · rank / n), in integers to avoid rounding.
-            var score = (byte)(1 + (int)(((long)(a + b) * bins) / (2L * n)));
-            for (var p = a; p <= b; p++)
-            {
-                scores[order[p]] = score;
-            }
-
-            maxOfScore[score] = SortedOrder.FromKey(keys[a]);
+            var score = 1 + (int)(((long)(a + b) * bins) / (2L * n));
+            maxOfScore[score] = SortedKeys.FromKey(keys[a]);
             a = b + 1;
         }
 
+        // Edge j = the largest value scoring <= j (−∞ when none): scores are non-decreasing in the value, so counting
+        // the edges below a value gives back its score.
         var edges = new double[bins - 1];
         var running = double.NegativeInfinity;
         for (var j = 1; j < bins; j++)
@@ -125,9 +190,9 @@ public static class QuantileScoring
         return edges;
     }
 
-    private static double[] DropDuplicateEdges(ReadOnlySpan<ulong> keys, ReadOnlySpan<int> order, Span<byte> scores, int bins)
+    private static double[] DropDuplicateEdges(in SortedKeys sorted, int bins)
     {
-        var n = keys.Length;
+        var n = sorted.Count;
         Span<double> quantiles = stackalloc double[bins + 1];
         for (var j = 0; j <= bins; j++)
         {
@@ -135,11 +200,11 @@ public static class QuantileScoring
             var h = (double)(n - 1) * j / bins;
             var lo = Math.Min((int)h, n - 1);
             var frac = h - lo;
-            var x0 = SortedOrder.FromKey(keys[lo]);
+            var x0 = sorted.Value(lo);
             var q = x0;
             if (frac > 0 && lo + 1 < n)
             {
-                var x1 = SortedOrder.FromKey(keys[lo + 1]);
+                var x1 = sorted.Value(lo + 1);
                 q = x0 + (frac * (x1 - x0));
                 if (!double.IsFinite(q))
                 {
@@ -150,7 +215,7 @@ public static class QuantileScoring
             quantiles[j] = j > 0 ? Math.Max(q, quantiles[j - 1]) : q;
         }
 
-        // Distinct edges e0 < e1 < ... < em; the interior ones e1..e(m-1) separate the m bins.
+        // Distinct edges e0 < e1 < ... < em; the interior ones e1..e(m-1) separate the m bins (right-closed).
         var distinct = 1;
         for (var j = 1; j <= bins; j++)
         {
@@ -160,20 +225,7 @@ public static class QuantileScoring
             }
         }
 
-        double[] interior = distinct <= 2 ? [] : quantiles[1..(distinct - 1)].ToArray();
-        var next = 0;
-        for (var p = 0; p < n; p++)
-        {
-            var x = SortedOrder.FromKey(keys[p]);
-            while (next < interior.Length && interior[next] < x)
-            {
-                next++;
-            }
-
-            scores[order[p]] = (byte)(next + 1);
-        }
-
-        return interior;
+        return distinct <= 2 ? [] : quantiles[1..(distinct - 1)].ToArray();
     }
 
     internal static void ValidateBins(int bins)

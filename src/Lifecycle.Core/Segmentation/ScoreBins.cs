@@ -147,23 +147,7 @@ public sealed class ScoreBins
 
     private byte ScoreUnchecked(double value)
     {
-        // Count of edges strictly below value, by binary search over the (short) ascending edge list.
-        var edges = _edges;
-        int lo = 0, hi = edges.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (edges[mid] < value)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        var ascending = lo + 1;
+        var ascending = 1 + QuantileScoring.CountBelow(_edges, value);
         return (byte)(Direction == ScoreDirection.HigherIsBetter ? ascending : BinCount + 1 - ascending);
     }
 

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Lifecycle.Segmentation;
 
 /// <summary>The customers in a top tier and the share of value they hold.</summary>
@@ -110,34 +108,36 @@ public static class ValueTiers
         var count = (int)Math.Ceiling((fraction * n) - 1e-9);
         count = Math.Clamp(count, 1, n);
 
-        // Rank descending with ties in input order: a stable ascending sort of −v.
-        var negated = ArrayPool<double>.Shared.Rent(n);
-        try
+        // The tier is every value above the c-th largest (the threshold) plus, among values equal to it, the first
+        // ones in input order until the tier holds c customers.
+        using var sorted = new SortedKeys(values);
+        var threshold = sorted.Value(n - count);
+        var lastAtThreshold = n - count;
+        var keys = sorted.Keys;
+        while (lastAtThreshold + 1 < n && keys[lastAtThreshold + 1] == keys[n - count])
         {
-            for (var i = 0; i < n; i++)
+            lastAtThreshold++;
+        }
+
+        var greater = n - 1 - lastAtThreshold;
+        var equalTaken = count - greater;
+        double value = 0;
+        var taken = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var v = values[i];
+            var member = v > threshold || (v == threshold && taken++ < equalTaken);
+            if (member)
             {
-                negated[i] = -values[i];
+                value += v;
             }
 
-            using var sorted = new SortedOrder(negated.AsSpan(0, n));
-            var order = sorted.Order;
-            members.Clear();
-            double value = 0;
-            for (var p = 0; p < count; p++)
+            if (!members.IsEmpty)
             {
-                var i = order[p];
-                value += values[i];
-                if (!members.IsEmpty)
-                {
-                    members[i] = true;
-                }
+                members[i] = member;
             }
+        }
 
-            return new ValueTier(count, values[order[count - 1]], value, Math.Min(1.0, value / total));
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(negated);
-        }
+        return new ValueTier(count, threshold, value, Math.Min(1.0, value / total));
     }
 }

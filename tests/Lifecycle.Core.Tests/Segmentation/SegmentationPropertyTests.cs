@@ -23,6 +23,61 @@ public sealed class SegmentationPropertyTests
     }
 
     [Property(Arbitrary = [typeof(SegmentationArbitraries)])]
+    public bool Score_AnyPolicy_MatchesANaiveReference(ScoringCase c)
+    {
+        var scores = Score(c.Values, c.Bins, c.Ties, c.Direction, out var bins);
+        return scores.SequenceEqual(Reference(c.Values, c.Bins, c.Ties, c.Direction));
+    }
+
+    /// <summary>The definitions of docs/segmentation.md, written the slow, obvious way (comparison sort, LINQ).</summary>
+    private static byte[] Reference(double[] values, int k, TiePolicy ties, ScoreDirection direction)
+    {
+        var n = values.Length;
+        var v = values.Select(x => x == 0 ? 0.0 : x).ToArray();
+        var ascending = new int[n];
+        var order = Enumerable.Range(0, n).OrderBy(i => v[i]).ThenBy(i => i).ToArray();
+        var m = k;
+        switch (ties)
+        {
+            case TiePolicy.RankFirst:
+                for (var p = 0; p < n; p++)
+                {
+                    ascending[order[p]] = 1 + (int)((long)p * k / n);
+                }
+
+                break;
+            case TiePolicy.AverageRank:
+                for (var i = 0; i < n; i++)
+                {
+                    var less = v.Count(x => x < v[i]);
+                    var equal = v.Count(x => x == v[i]);
+                    var mean = less + ((equal - 1) / 2.0);
+                    ascending[i] = 1 + (int)Math.Floor(k * mean / n);
+                }
+
+                break;
+            default:
+                var sorted = v.Order().ToArray();
+                var q = Enumerable.Range(0, k + 1).Select(j =>
+                {
+                    var h = (n - 1) * (double)j / k;
+                    var lo = (int)Math.Floor(h);
+                    return lo + 1 < n ? sorted[lo] + ((h - lo) * (sorted[lo + 1] - sorted[lo])) : sorted[lo];
+                }).Distinct().ToArray();
+                var interior = q.Length <= 2 ? [] : q[1..^1];
+                m = interior.Length + 1;
+                for (var i = 0; i < n; i++)
+                {
+                    ascending[i] = 1 + interior.Count(e => e < v[i]);
+                }
+
+                break;
+        }
+
+        return ascending.Select(a => (byte)(direction == ScoreDirection.HigherIsBetter ? a : m + 1 - a)).ToArray();
+    }
+
+    [Property(Arbitrary = [typeof(SegmentationArbitraries)])]
     public bool Score_RankFirst_EachBinHoldsNOverKWithinOne(ScoringCase c)
     {
         var scores = Score(c.Values, c.Bins, TiePolicy.RankFirst, c.Direction, out _);
