@@ -57,5 +57,13 @@ internal sealed class AnalysisResult
 
     public double[] ExpectedSpend { get; set; } = [];
 
+    public FitResult<GammaGammaModel>? SpendFit { get; set; }
+
+    /// <summary>Customers left out of the spend fit (no repeat purchase of positive value).</summary>
+    public int SpendExcluded { get; set; }
+
+    /// <summary>Things the reader should know (model fallbacks, exclusions), shown in the report and the console.</summary>
+    public List<string> Notes { get; } = [];
+
     public string SegmentOf(int customer) => Segments[customer] >= 0 ? SegmentNames[Segments[customer]] : "Unassigned";
 }

@@ -83,6 +83,7 @@ internal static class AnalysisRunner
         fit.Model.ProbabilityAlive(summaries.Frequency, summaries.Recency, summaries.T, result.PAlive);
         fit.Model.ConditionalExpectedTransactions(settings.HorizonUnits, summaries.Frequency, summaries.Recency, summaries.T, result.ExpectedPurchases);
 
+        FitSpend(result, summaries);
         result.Value = new double[n];
         for (var i = 0; i < n; i++)
         {
@@ -107,6 +108,49 @@ internal static class AnalysisRunner
         result.Survival = KaplanMeier.Fit(result.Churn.Lifetimes(settings.Unit));
         progress.Done();
         return result;
+    }
+
+    /// <summary>
+    /// Gamma-Gamma on the customers with repeat purchases of positive value (customers whose repeat purchases are all
+    /// worth 0 cannot enter its likelihood and are counted). When the free fit has q ≤ 1 the population mean spend does not
+    /// exist, so the fit is repeated with q constrained above 1 and the report says so.
+    /// </summary>
+    private static void FitSpend(AnalysisResult result, SummarySet<string> summaries)
+    {
+        var n = summaries.Count;
+        var xs = new List<double>(n);
+        var ms = new List<double>(n);
+        for (var i = 0; i < n; i++)
+        {
+            if (summaries.Frequency[i] > 0 && summaries.MonetaryValue[i] > 0)
+            {
+                xs.Add(summaries.Frequency[i]);
+                ms.Add(summaries.MonetaryValue[i]);
+            }
+        }
+
+        if (xs.Count < 10)
+        {
+            result.Notes.Add($"Gamma-Gamma was not fitted: only {xs.Count} customers have repeat purchases of positive value (at least 10 are needed); value is historic spend.");
+            return;
+        }
+
+        var fit = GammaGammaModel.Fit(xs.ToArray(), ms.ToArray(), [], null, constrainQAboveOne: false);
+        if (!fit.Model.HasPopulationMean)
+        {
+            result.Notes.Add(FormattableString.Invariant($"The unconstrained Gamma-Gamma fit has q = {fit.Model.Q:G4} ≤ 1, so the population mean spend does not exist; the model was refitted with q > 1."));
+            fit = GammaGammaModel.Fit(xs.ToArray(), ms.ToArray(), [], null, constrainQAboveOne: true);
+        }
+
+        result.SpendFit = fit;
+        result.SpendExcluded = n - xs.Count;
+        result.ExpectedSpend = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            // A customer without a repeat purchase of positive value gets the population mean (the model's E[M] at x = 0).
+            var positive = summaries.Frequency[i] > 0 && summaries.MonetaryValue[i] > 0;
+            result.ExpectedSpend[i] = fit.Model.ConditionalExpectedSpend(positive ? summaries.Frequency[i] : 0, positive ? summaries.MonetaryValue[i] : 1);
+        }
     }
 
     /// <summary>Fits on the calibration period and compares the predicted with the actual holdout purchases.</summary>

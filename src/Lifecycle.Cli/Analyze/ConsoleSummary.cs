@@ -11,6 +11,17 @@ internal static class ConsoleSummary
         var fit = r.TransactionFit;
         ConsoleTable.Write(w, $"BG/NBD fit (log-likelihood {Format.Num(fit.LogLikelihood, 2)}, {(fit.Converged ? "converged" : "NOT converged: " + fit.ExitReason)})", ["parameter", "estimate", "std. error"],
             fit.ParameterNames.Select((n, i) => (IReadOnlyList<string>)[n, Format.Param(fit.Parameters[i]), Format.Param(fit.StandardErrors[i])]).ToArray());
+        if (r.SpendFit is { } spend)
+        {
+            ConsoleTable.Write(w, $"Gamma-Gamma spend fit (log-likelihood {Format.Num(spend.LogLikelihood, 2)}, {(spend.Converged ? "converged" : "NOT converged: " + spend.ExitReason)})", ["parameter", "estimate", "std. error"],
+                spend.ParameterNames.Select((n, i) => (IReadOnlyList<string>)[n, Format.Param(spend.Parameters[i]), Format.Param(spend.StandardErrors[i])]).ToArray());
+        }
+
+        foreach (var note in r.Notes)
+        {
+            w.WriteLine("Note: " + note);
+        }
+
         if (r.Holdout is { } h)
         {
             w.WriteLine($"Holdout check ({Format.Num(h.Duration, 1)} {unit} after {Format.Date(h.CalibrationEnd)}): MAE {Format.Num(h.Mae, 3)}, RMSE {Format.Num(h.Rmse, 3)}, bias {Format.Num(h.Bias, 3)} purchases per customer.");

@@ -67,7 +67,19 @@ internal static class DataWriters
 
         json.WriteStartObject("models");
         WriteFit(json, "bgnbd", r.TransactionFit.ParameterNames, r.TransactionFit.Parameters, r.TransactionFit.StandardErrors, r.TransactionFit.LogLikelihood, r.TransactionFit.Converged, r.TransactionFit.Iterations);
+        if (r.SpendFit is { } spend)
+        {
+            WriteFit(json, "gammaGamma", spend.ParameterNames, spend.Parameters, spend.StandardErrors, spend.LogLikelihood, spend.Converged, spend.Iterations);
+        }
+
         json.WriteEndObject();
+        json.WriteStartArray("notes");
+        foreach (var note in r.Notes)
+        {
+            json.WriteStringValue(note);
+        }
+
+        json.WriteEndArray();
         json.WriteString("selectedModel", "bgnbd");
 
         if (r.Holdout is { } h)

@@ -53,6 +53,20 @@ internal static class ReportWriter
             ["parameter", "estimate", "standard error"],
             fit.ParameterNames.Select((name, i) => (IReadOnlyList<string>)[name, Format.Param(fit.Parameters[i]), Format.Param(fit.StandardErrors[i])]));
         doc.Paragraph($"Log-likelihood {Format.Num(fit.LogLikelihood, 2)}; converged: {(fit.Converged ? "yes" : "NO")} ({fit.ExitReason}, {fit.Iterations} iterations).");
+        if (r.SpendFit is { } spend)
+        {
+            doc.Paragraph($"Gamma-Gamma spend model (Fader, Hardie & Lee 2005) fitted on {Format.Int((long)spend.CustomersUsed)} customers with repeat purchases of positive value ({Format.Int(r.SpendExcluded)} excluded); population mean spend {(spend.Model.PopulationMeanSpend is { } mean ? Format.Money(mean) : "does not exist")}.");
+            doc.Table(
+                ["parameter", "estimate", "standard error"],
+                spend.ParameterNames.Select((name, i) => (IReadOnlyList<string>)[name, Format.Param(spend.Parameters[i]), Format.Param(spend.StandardErrors[i])]));
+            doc.Paragraph($"Log-likelihood {Format.Num(spend.LogLikelihood, 2)}; converged: {(spend.Converged ? "yes" : "NO")} ({spend.ExitReason}, {spend.Iterations} iterations).");
+        }
+
+        foreach (var note in r.Notes)
+        {
+            doc.Paragraph("Note: " + note);
+        }
+
         doc.EndSection();
     }
 
