@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for f in src/*/PublicAPI.Unshipped.txt src/*/PublicAPI.Shipped.txt; do
-  { echo "#nullable enable"; grep -v '^#nullable enable$' "$f" | grep -v '^\s*$' | LC_ALL=C sort -u; } > "$f.tmp" && mv "$f.tmp" "$f"
+  { echo "#nullable enable"; { grep -v -e '^#nullable enable$' -e '^\s*$' "$f" || true; } | LC_ALL=C sort -u; } > "$f.tmp"
+  mv "$f.tmp" "$f"
 done

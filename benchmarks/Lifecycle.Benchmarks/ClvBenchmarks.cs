@@ -10,7 +10,8 @@ namespace Lifecycle.Benchmarks;
 [MemoryDiagnoser]
 public class ClvBenchmarks
 {
-    private const int Customers = 1_000_000;
+    // 1M customers (1,000 in CI's smoke run).
+    private static readonly int Customers = BenchmarkSizes.Scale(1_000_000);
     private readonly BgNbdModel _model = new(0.2426, 4.4136, 0.7929, 2.4259, TimeUnit.Weeks);
     private readonly GammaGammaModel _spend = new(6.25, 3.74, 15.44);
     private CompressedSummaries _compressed = null!;

@@ -14,8 +14,10 @@ public class MetricsBenchmarks
     private readonly PeriodCalendar _weeks = new(PeriodGranularity.Week);
     private readonly InactivityChurn<long> _churn = new(TimeSpan.FromDays(90));
 
-    [Params(1_000_000, 10_000_000)]
+    [ParamsSource(nameof(Sizes))]
     public int Transactions { get; set; }
+
+    public static IEnumerable<int> Sizes => BenchmarkSizes.Of(1_000_000, 10_000_000);
 
     [GlobalSetup]
     public void Setup()

@@ -7,7 +7,6 @@ namespace Lifecycle.Benchmarks;
 [MemoryDiagnoser]
 public class SegmentationBenchmarks
 {
-    private const int Customers = 1_000_000;
     private double[] _since = [];
     private double[] _frequency = [];
     private double[] _monetary = [];
@@ -20,6 +19,11 @@ public class SegmentationBenchmarks
     private readonly RfmOptions _first = new() { Ties = TiePolicy.RankFirst };
     private readonly RfmOptions _average = new() { Ties = TiePolicy.AverageRank };
     private readonly RfmOptions _drop = new() { Ties = TiePolicy.DropDuplicateEdges };
+
+    [ParamsSource(nameof(Sizes))]
+    public int Customers { get; set; }
+
+    public static IEnumerable<int> Sizes => BenchmarkSizes.Of(1_000_000);
 
     [GlobalSetup]
     public void Setup()

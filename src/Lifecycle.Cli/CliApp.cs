@@ -15,7 +15,11 @@ internal static class CliApp
     [
         AnalyzeCommand.Create,
         SummarizeCommand.Create,
+        FitCommand.Create,
+        PredictCommand.Create,
         ChurnCommand.Create,
+        SegmentCommand.Create,
+        StagesCommand.Create,
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool stderrIsTerminal = false)

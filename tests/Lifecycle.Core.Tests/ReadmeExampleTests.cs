@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 namespace Lifecycle.Tests;
 
 /// <summary>The README's example compiles (it is below) and runs, and the README shows exactly this code.</summary>
+[Collection(ConsoleRedirection.Name)]
 public sealed partial class ReadmeExampleTests
 {
     [Fact]

@@ -17,7 +17,7 @@ internal interface IHorizonSumTransactionModel : ITransactionModel
 /// slices, rented from the array pool). Each chunk validates its rows (errors name the global row; the lowest failing
 /// chunk is reported) and then computes.</para>
 /// <para>P(alive) is vectorized (Vector256 log/exp, within 3 ulp). E[Y(h)] = P(alive) · G(x, α+T) where G needs a ₂F₁
-/// series: G is memoized per chunk in a 65,536-entry direct-mapped cache keyed by (x, T), so customers on a period grid
+/// series: G is memoized per chunk in a 65,536-entry open-addressing cache keyed by (x, T) (one cache line per lookup), so customers on a period grid
 /// (everything TransactionSummarizer produces) share one series per distinct (x, T). Results do not depend on the cache.</para>
 /// </remarks>
 internal static class BgNbdKernels
@@ -129,12 +129,12 @@ internal static class BgNbdKernels
 
     private static void ProbabilityAliveChunk(BgNbdModel model, int rowOffset, ReadOnlySpan<double> x, ReadOnlySpan<double> tx, ReadOnlySpan<double> t, Span<double> destination, ReadOnlySpan<double> horizons, ReadOnlySpan<double> weights)
     {
-        Validate(rowOffset, x, tx, t);
-        ProbabilityAliveCore(model, x, tx, t, destination);
+        ProbabilityAliveCore(model, rowOffset, x, tx, t, destination);
     }
 
     // P(alive) = 1 / (1 + e^D) for x > 0, D = ln(a/(b+x−1)) + (r+x)(ln(α+T) − ln(α+t_x)); exactly 1 for x = 0.
-    private static void ProbabilityAliveCore(BgNbdModel model, ReadOnlySpan<double> x, ReadOnlySpan<double> tx, ReadOnlySpan<double> t, Span<double> destination)
+    // Rows are validated in the same pass (vector compares; a failing block is re-checked row by row for the message).
+    private static void ProbabilityAliveCore(BgNbdModel model, int rowOffset, ReadOnlySpan<double> x, ReadOnlySpan<double> tx, ReadOnlySpan<double> t, Span<double> destination)
     {
         var i = 0;
         if (Vector256.IsHardwareAccelerated && x.Length >= 4)
@@ -148,10 +148,22 @@ internal static class BgNbdKernels
             var r = Vector256.Create(model.R);
             var alpha = Vector256.Create(model.Alpha);
             var one = Vector256<double>.One;
+            var zero = Vector256<double>.Zero;
+            var max = Vector256.Create(double.MaxValue);
             for (var k = 0; k < vx.Length; k++)
             {
                 var xk = vx[k];
-                var d = Vector256.Log(a / (bm1 + xk)) + ((r + xk) * (Vector256.Log(alpha + vt[k]) - Vector256.Log(alpha + vtx[k])));
+                var txk = vtx[k];
+                var tk = vt[k];
+                var valid = Vector256.GreaterThanOrEqual(xk, zero) & Vector256.Equals(xk, Vector256.Floor(xk))
+                    & Vector256.GreaterThanOrEqual(txk, zero) & Vector256.GreaterThanOrEqual(tk, txk) & Vector256.LessThanOrEqual(tk, max)
+                    & ((Vector256.GreaterThan(xk, zero) & Vector256.GreaterThan(tk, zero)) | (Vector256.Equals(xk, zero) & Vector256.Equals(txk, zero)));
+                if (!Vector256.EqualsAll(valid.AsInt64(), Vector256<long>.AllBitsSet))
+                {
+                    Validate(rowOffset + (4 * k), x.Slice(4 * k, 4), tx.Slice(4 * k, 4), t.Slice(4 * k, 4));
+                }
+
+                var d = Vector256.Log(a / (bm1 + xk)) + ((r + xk) * (Vector256.Log(alpha + tk) - Vector256.Log(alpha + txk)));
                 var pa = one / (one + Vector256.Exp(d));
                 vd[k] = Vector256.ConditionalSelect(Vector256.Equals(xk, Vector256<double>.Zero), one, pa);
             }
@@ -159,6 +171,7 @@ internal static class BgNbdKernels
             i = vx.Length * 4;
         }
 
+        Validate(rowOffset + i, x[i..], tx[i..], t[i..]);
         for (; i < x.Length; i++)
         {
             destination[i] = model.ProbabilityAliveCore(x[i], tx[i], t[i]);
@@ -167,16 +180,14 @@ internal static class BgNbdKernels
 
     private static void WeightedExpectedChunk(BgNbdModel model, int rowOffset, ReadOnlySpan<double> x, ReadOnlySpan<double> tx, ReadOnlySpan<double> t, Span<double> destination, ReadOnlySpan<double> horizons, ReadOnlySpan<double> weights)
     {
-        Validate(rowOffset, x, tx, t);
-        ProbabilityAliveCore(model, x, tx, t, destination);
+        ProbabilityAliveCore(model, rowOffset, x, tx, t, destination);
         var size = 1 << CacheBits;
-        var keys = ArrayPool<double>.Shared.Rent(3 * size);
+        var cache = ArrayPool<CacheEntry>.Shared.Rent(size);
         try
         {
-            var keyX = keys.AsSpan(0, size);
-            var keyT = keys.AsSpan(size, size);
-            var value = keys.AsSpan(2 * size, size);
-            keyX.Fill(double.NaN);
+            var entries = cache.AsSpan(0, size);
+            entries.Fill(new CacheEntry(double.NaN, 0, 0));
+            var mask = size - 1;
             var alpha = model.Alpha;
             for (var i = 0; i < x.Length; i++)
             {
@@ -190,22 +201,30 @@ internal static class BgNbdKernels
                 var hash = (ulong)BitConverter.DoubleToInt64Bits(xi) * 0x9E3779B97F4A7C15UL;
                 hash ^= (ulong)BitConverter.DoubleToInt64Bits(ti) * 0xC2B2AE3D27D4EB4FUL;
                 var slot = (int)(hash >> (64 - CacheBits));
-                double g;
-                if (keyX[slot] == xi && keyT[slot] == ti)
+                var g = double.NaN;
+
+                // Open addressing with a short linear probe: one cache line per lookup; a full neighbourhood just
+                // means the value is computed without being stored.
+                for (var probe = 0; probe < 8; probe++)
                 {
-                    g = value[slot];
-                }
-                else
-                {
-                    g = 0;
-                    for (var k = 0; k < horizons.Length; k++)
+                    ref var e = ref entries[(slot + probe) & mask];
+                    if (e.X == xi && e.T == ti)
                     {
-                        g += weights[k] * model.ExpectedRemaining(horizons[k], xi, alpha + ti);
+                        g = e.G;
+                        break;
                     }
 
-                    keyX[slot] = xi;
-                    keyT[slot] = ti;
-                    value[slot] = g;
+                    if (double.IsNaN(e.X))
+                    {
+                        g = G(model, horizons, weights, xi, alpha + ti);
+                        e = new CacheEntry(xi, ti, g);
+                        break;
+                    }
+                }
+
+                if (double.IsNaN(g))
+                {
+                    g = G(model, horizons, weights, xi, alpha + ti);
                 }
 
                 destination[i] = pa * g;
@@ -213,7 +232,20 @@ internal static class BgNbdKernels
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(keys);
+            ArrayPool<CacheEntry>.Shared.Return(cache);
         }
     }
+
+    private static double G(BgNbdModel model, ReadOnlySpan<double> horizons, ReadOnlySpan<double> weights, double x, double scale)
+    {
+        var g = 0.0;
+        for (var k = 0; k < horizons.Length; k++)
+        {
+            g += weights[k] * model.ExpectedRemaining(horizons[k], x, scale);
+        }
+
+        return g;
+    }
+
+    private readonly record struct CacheEntry(double X, double T, double G);
 }

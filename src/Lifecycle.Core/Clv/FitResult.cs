@@ -13,12 +13,15 @@ namespace Lifecycle.Clv;
 public sealed class FitResult<TModel>
     where TModel : class
 {
+    private readonly IReadOnlyList<double> _standardErrors;
+
     internal FitResult(TModel model, IReadOnlyList<string> parameterNames, IReadOnlyList<double> parameters)
     {
         Model = model;
-        ParameterNames = parameterNames;
-        Parameters = parameters;
-        StandardErrors = [.. parameters.Select(_ => double.NaN)];
+        // Copies behind read-only wrappers: callers cannot mutate a result (or a model's shared name list) by casting.
+        ParameterNames = Array.AsReadOnly(parameterNames.ToArray());
+        Parameters = Array.AsReadOnly(parameters.ToArray());
+        _standardErrors = Array.AsReadOnly(parameters.Select(_ => double.NaN).ToArray());
     }
 
     /// <summary>Gets the model at the fitted parameters.</summary>
@@ -46,7 +49,11 @@ public sealed class FitResult<TModel>
     public double GradientNorm { get; internal init; }
 
     /// <summary>Gets the standard error of each parameter (NaN when <see cref="Covariance"/> is null).</summary>
-    public IReadOnlyList<double> StandardErrors { get; internal init; }
+    public IReadOnlyList<double> StandardErrors
+    {
+        get => _standardErrors;
+        internal init => _standardErrors = Array.AsReadOnly(value.ToArray());
+    }
 
     /// <summary>Gets the full covariance matrix of the parameters, or <c>null</c> when it was not requested or the observed information is not positive definite (a flat or saddle direction).</summary>
     public ParameterCovariance? Covariance { get; internal init; }
@@ -100,7 +107,7 @@ public sealed class ParameterCovariance
 
     internal ParameterCovariance(IReadOnlyList<string> names, double[,] values)
     {
-        Names = names;
+        Names = Array.AsReadOnly(names.ToArray());
         _values = (double[,])values.Clone();
     }
 

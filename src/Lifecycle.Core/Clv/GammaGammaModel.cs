@@ -36,7 +36,7 @@ public sealed class GammaGammaModel : ISpendModel
     }
 
     /// <summary>Gets the parameter names in order: p, q, v.</summary>
-    public static IReadOnlyList<string> ParameterNames => Names;
+    public static IReadOnlyList<string> ParameterNames { get; } = Array.AsReadOnly(Names);
 
     /// <summary>Gets p, the shape of each transaction's value distribution.</summary>
     public double P { get; }

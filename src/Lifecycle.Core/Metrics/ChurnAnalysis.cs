@@ -61,34 +61,11 @@ public static class ChurnAnalysis
             ThrowHelper.Argument(what, FormattableString.Invariant($"there are no {what} before the observation end {observationEnd:O}; pass data or move the observation end later."));
         }
 
-        // Spells of all customers, checked against the definition's contract.
-        var all = new List<ActivitySpell>(groups.Count);
-        var offsets = new int[groups.Count + 1];
-        var scratch = new List<ActivitySpell>();
-        var minStart = groups.MinTime;
-        for (var c = 0; c < groups.Count; c++)
-        {
-            scratch.Clear();
-            definition.AddSpells(groups.Records(records, c, ref buffer), observationEnd, scratch);
-            Check(scratch, observationEnd, name, groups.Keys[c]);
-            foreach (var s in scratch)
-            {
-                all.Add(s);
-            }
-
-            if (scratch.Count > 0 && scratch[0].Start < minStart)
-            {
-                minStart = scratch[0].Start;
-            }
-
-            offsets[c + 1] = all.Count;
-        }
-
-        var first = calendar.IndexOf(minStart);
+        var first = calendar.IndexOf(groups.MinTime);
         var last = calendar.IndexOf(observationEnd) - 1;
         if (last < first)
         {
-            ThrowHelper.Argument(nameof(observationEnd), FormattableString.Invariant($"observation end {observationEnd:O} leaves no complete {calendar.Granularity} after the first record ({minStart:O}); move the observation end to or after {calendar.StartOf(first + 1):O} or use a shorter period."));
+            ThrowHelper.Argument(nameof(observationEnd), FormattableString.Invariant($"observation end {observationEnd:O} leaves no complete {calendar.Granularity} after the first record ({groups.MinTime:O}); move the observation end to or after {calendar.StartOf(first + 1):O} or use a shorter period."));
         }
 
         var periods = last - first + 1;
@@ -98,11 +75,25 @@ public static class ChurnAnalysis
         var lost = new int[periods];
         var newLost = new int[periods];
         var reactivatedLost = new int[periods];
+        var revenue = new RevenueAccumulator(periods);
+        var changes = new List<(int Period, decimal Value)>();
+        var deltas = new List<(int Period, decimal Value)>();
+        var all = new List<ActivitySpell>(groups.Count);
+        var offsets = new int[groups.Count + 1];
+        var scratch = new List<ActivitySpell>();
+
+        // One pass per customer: their records are gathered once, then give spells (checked against the definition's
+        // contract) and the revenue series.
         for (var c = 0; c < groups.Count; c++)
         {
-            for (var j = offsets[c]; j < offsets[c + 1]; j++)
+            var customerRecords = groups.Records(records, c, ref buffer);
+            scratch.Clear();
+            definition.AddSpells(customerRecords, observationEnd, scratch);
+            Check(scratch, TShape.TimeOf(customerRecords[0]), observationEnd, name, groups.Keys[c]);
+            for (var j = 0; j < scratch.Count; j++)
             {
-                var spell = all[j];
+                var spell = scratch[j];
+                all.Add(spell);
                 var ps = calendar.IndexOf(spell.Start) - first;
                 var pe = spell.End is { } e ? calendar.IndexOf(e) - first : int.MaxValue;
 
@@ -120,7 +111,7 @@ public static class ChurnAnalysis
                     continue;
                 }
 
-                var isFirst = j == offsets[c];
+                var isFirst = j == 0;
                 (isFirst ? newCustomers : reactivated)[ps]++;
                 if (pe == ps)
                 {
@@ -131,14 +122,9 @@ public static class ChurnAnalysis
                     lost[pe]++;
                 }
             }
-        }
 
-        var revenue = new RevenueAccumulator(periods);
-        var changes = new List<(int Period, decimal Value)>();
-        var deltas = new List<(int Period, decimal Value)>();
-        for (var c = 0; c < groups.Count; c++)
-        {
-            TShape.Revenue(groups.Records(records, c, ref buffer), calendar, first, observationEnd, deltas, changes);
+            offsets[c + 1] = all.Count;
+            TShape.Revenue(customerRecords, calendar, first, observationEnd, deltas, changes);
             revenue.Add(changes);
         }
 
@@ -160,13 +146,17 @@ public static class ChurnAnalysis
         return new ChurnReport(name, calendar, observationEnd, groups.Count, groups.ExcludedAfterEnd, churn, money, [.. all], offsets);
     }
 
-    private static void Check<TKey>(List<ActivitySpell> spells, DateTimeOffset observationEnd, string name, TKey customer)
+    private static void Check<TKey>(List<ActivitySpell> spells, DateTimeOffset firstRecord, DateTimeOffset observationEnd, string name, TKey customer)
     {
         for (var i = 0; i < spells.Count; i++)
         {
             var s = spells[i];
             string? problem = null;
-            if (s.Start >= observationEnd)
+            if (s.Start < firstRecord)
+            {
+                problem = FormattableString.Invariant($"spell {i} starts at {s.Start:O}, before the customer's first record at {firstRecord:O}");
+            }
+            else if (s.Start >= observationEnd)
             {
                 problem = FormattableString.Invariant($"spell {i} starts at {s.Start:O}, not before the observation end {observationEnd:O}");
             }
@@ -185,7 +175,7 @@ public static class ChurnAnalysis
 
             if (problem is not null)
             {
-                ThrowHelper.InvalidOperation(FormattableString.Invariant($"Churn definition '{name}' broke its contract for customer {customer}: {problem}; spells must be in time order, must not overlap and must lie before the observation end."));
+                ThrowHelper.InvalidOperation(FormattableString.Invariant($"Churn definition '{name}' broke its contract for customer {customer}: {problem}; spells must be in time order, must not overlap and must lie between the customer's first record and the observation end."));
             }
         }
     }

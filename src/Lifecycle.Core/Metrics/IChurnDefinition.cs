@@ -10,7 +10,7 @@ namespace Lifecycle.Metrics;
 /// from the spells.</para>
 /// <para>Contract, checked by <see cref="ChurnAnalysis"/> (a breach is an <see cref="InvalidOperationException"/> naming
 /// the definition): spells are added in time order and do not overlap (a spell starts at or after the previous
-/// one's end, and only the last may be open); every start is before the observation end; an end is before the
+/// one's end, and only the last may be open); no spell starts before the customer's first record (nobody is active before we first see them), and every start is before the observation end; an end is before the
 /// observation end or <c>null</c> (censored); a churn that would happen at or after the observation end is not yet
 /// observed and must be reported as <c>null</c>. Implementations should be immutable and thread-safe.</para>
 /// </remarks>

@@ -11,11 +11,22 @@ internal static class RevenueSeries
         var current = 0m;
         var lastPeriod = int.MinValue;
         var i = 0;
+        long periodStart = long.MaxValue, periodEnd = long.MinValue;
+        var p = 0;
         while (i < records.Length)
         {
-            var p = calendar.IndexOf(records[i].Timestamp) - first;
+            // Records are in time order: the period index changes only at boundaries, so compare ticks instead of recomputing it.
+            var ticks = records[i].Timestamp.UtcTicks;
+            if (ticks < periodStart || ticks >= periodEnd)
+            {
+                var index = calendar.IndexOf(records[i].Timestamp);
+                p = index - first;
+                periodStart = calendar.StartOf(index).UtcTicks;
+                periodEnd = calendar.StartOf(index + 1).UtcTicks;
+            }
+
             var sum = 0m;
-            while (i < records.Length && calendar.IndexOf(records[i].Timestamp) - first == p)
+            while (i < records.Length && records[i].Timestamp.UtcTicks < periodEnd)
             {
                 sum += records[i].Amount;
                 i++;
@@ -73,7 +84,7 @@ internal static class RevenueSeries
             }
         }
 
-        deltas.Sort(static (a, b) => a.Period.CompareTo(b.Period));
+        deltas.Sort(ByPeriod.Instance);
         var current = 0m;
         var i = 0;
         while (i < deltas.Count)
@@ -93,6 +104,14 @@ internal static class RevenueSeries
             }
         }
     }
+}
+
+/// <summary>Orders change points by period (a cached comparer: no allocation per customer).</summary>
+internal sealed class ByPeriod : IComparer<(int Period, decimal Value)>
+{
+    public static readonly ByPeriod Instance = new();
+
+    public int Compare((int Period, decimal Value) x, (int Period, decimal Value) y) => x.Period.CompareTo(y.Period);
 }
 
 /// <summary>Accumulates revenue movements over the periods of a report.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using System.Globalization;
 
 namespace Lifecycle.Segmentation;
 
@@ -30,9 +31,10 @@ public sealed class CohortAssignment
     private readonly int[] _counts;
     private readonly double[] _values;
 
-    internal CohortAssignment(CohortPeriod period, int[] cohorts, DateOnly[] starts, int[] counts, double[] values)
+    internal CohortAssignment(CohortPeriod period, int[] cohorts, DateOnly[] starts, string[] labels, int[] counts, double[] values)
     {
         Period = period;
+        Labels = new ReadOnlyCollection<string>(labels);
         _cohorts = cohorts;
         _counts = counts;
         _values = values;
@@ -47,6 +49,10 @@ public sealed class CohortAssignment
 
     /// <summary>Gets the first day of each cohort's period, ascending and consecutive.</summary>
     public IReadOnlyList<DateOnly> Starts { get; }
+
+    /// <summary>Gets each cohort's label, as <c>Lifecycle.Metrics.CalendarPeriod</c> labels them: <c>2024-01-15</c> (day),
+    /// <c>2024-W03</c> (ISO week-year and week), <c>2024-01</c>, <c>2024-Q1</c>, <c>2024</c>.</summary>
+    public IReadOnlyList<string> Labels { get; }
 
     /// <summary>Gets the number of customers acquired in each period.</summary>
     public ReadOnlySpan<int> Counts => _counts;
@@ -80,6 +86,31 @@ public static class Cohorts
     public static CohortAssignment ByAcquisition(ReadOnlySpan<DateTimeOffset> firstPurchase, CohortPeriod period, ReadOnlySpan<double> values)
     {
         CheckPeriod(period);
+        return Group(firstPurchase, values, period, t => Ordinal(DateOnly.FromDateTime(t.Date), period), o => FromOrdinal(o, period), (o, start) => Label(start, period));
+    }
+
+    /// <summary>Groups customers by acquisition period on a metrics calendar, so cohorts line up with
+    /// <c>Lifecycle.Metrics.CohortMatrix</c> (same period boundaries at the calendar's UTC offset, same labels).</summary>
+    /// <param name="firstPurchase">Each customer's first purchase; <c>default</c> (unknown) is rejected.</param>
+    /// <param name="calendar">The calendar: ISO weeks, months or quarters at a fixed UTC offset.</param>
+    /// <param name="values">Optional value per customer summed per cohort; empty for none.</param>
+    /// <returns>The cohort of each customer, the periods (start dates at the calendar's offset) and their counts.</returns>
+    /// <exception cref="ArgumentException">A first purchase is unknown, a value is NaN or infinite, or lengths differ.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="calendar"/> is <c>default</c>.</exception>
+    public static CohortAssignment ByAcquisition(ReadOnlySpan<DateTimeOffset> firstPurchase, Metrics.PeriodCalendar calendar, ReadOnlySpan<double> values)
+    {
+        calendar.ThrowIfDefault(nameof(calendar));
+        var period = calendar.Granularity switch
+        {
+            Metrics.PeriodGranularity.Week => CohortPeriod.Week,
+            Metrics.PeriodGranularity.Month => CohortPeriod.Month,
+            _ => CohortPeriod.Quarter,
+        };
+        return Group(firstPurchase, values, period, calendar.IndexOf, o => DateOnly.FromDateTime(calendar.StartOf(o).DateTime), (o, _) => calendar.Period(o).Label);
+    }
+
+    private static CohortAssignment Group(ReadOnlySpan<DateTimeOffset> firstPurchase, ReadOnlySpan<double> values, CohortPeriod period, Func<DateTimeOffset, int> ordinal, Func<int, DateOnly> start, Func<int, DateOnly, string> label)
+    {
         var n = firstPurchase.Length;
         if (values.Length != 0 && values.Length != n)
         {
@@ -88,7 +119,7 @@ public static class Cohorts
 
         if (n == 0)
         {
-            return new CohortAssignment(period, [], [], [], []);
+            return new CohortAssignment(period, [], [], [], [], []);
         }
 
         var ordinals = new int[n];
@@ -105,7 +136,7 @@ public static class Cohorts
                 ThrowHelper.Argument(nameof(values), FormattableString.Invariant($"values[{i}] = {values[i]:R} must be finite; remove or impute missing values."));
             }
 
-            var o = Ordinal(DateOnly.FromDateTime(firstPurchase[i].Date), period);
+            var o = ordinal(firstPurchase[i]);
             ordinals[i] = o;
             min = Math.Min(min, o);
             max = Math.Max(max, o);
@@ -126,12 +157,14 @@ public static class Cohorts
         }
 
         var starts = new DateOnly[k];
+        var labels = new string[k];
         for (var c = 0; c < k; c++)
         {
-            starts[c] = FromOrdinal(min + c, period);
+            starts[c] = start(min + c);
+            labels[c] = label(min + c, starts[c]);
         }
 
-        return new CohortAssignment(period, ordinals, starts, counts, sums);
+        return new CohortAssignment(period, ordinals, starts, labels, counts, sums);
     }
 
     /// <summary>Groups the customers of a summary set by acquisition period.</summary>
@@ -172,6 +205,15 @@ public static class Cohorts
             _ => date.Year,
         };
     }
+
+    private static string Label(DateOnly start, CohortPeriod period) => period switch
+    {
+        CohortPeriod.Day => start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        CohortPeriod.Week => string.Create(CultureInfo.InvariantCulture, $"{ISOWeek.GetYear(start.ToDateTime(TimeOnly.MinValue)):D4}-W{ISOWeek.GetWeekOfYear(start.ToDateTime(TimeOnly.MinValue)):D2}"),
+        CohortPeriod.Month => string.Create(CultureInfo.InvariantCulture, $"{start.Year:D4}-{start.Month:D2}"),
+        CohortPeriod.Quarter => string.Create(CultureInfo.InvariantCulture, $"{start.Year:D4}-Q{((start.Month - 1) / 3) + 1}"),
+        _ => start.Year.ToString("D4", CultureInfo.InvariantCulture),
+    };
 
     private static DateOnly FromOrdinal(int ordinal, CohortPeriod period) => period switch
     {

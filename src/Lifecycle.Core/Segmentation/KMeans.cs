@@ -342,32 +342,7 @@ public static class KMeans
             Array.Clear(chunkCounts);
             Array.Clear(chunkChanged);
             var current = centroids;
-            Parallel.For(0, Chunks, c =>
-            {
-                var (from, to) = ChunkRange(c, n);
-                var sums = chunkSums.AsSpan(c * k * d, k * d);
-                var counts = chunkCounts.AsSpan(c * k, k);
-                var changed = 0;
-                for (var i = from; i < to; i++)
-                {
-                    var p = pts.AsSpan(i * d, d);
-                    var best = Nearest(p, current, k, out _);
-                    if (labels[i] != best)
-                    {
-                        labels[i] = best;
-                        changed++;
-                    }
-
-                    counts[best]++;
-                    var s = sums.Slice(best * d, d);
-                    for (var j = 0; j < d; j++)
-                    {
-                        s[j] += p[j];
-                    }
-                }
-
-                chunkChanged[c] = changed;
-            });
+            Parallel.For(0, Chunks, c => AssignChunk(pts, d, k, current, labels, chunkSums, chunkCounts, chunkChanged, c));
 
             Array.Clear(next);
             Array.Clear(sizes);
@@ -592,6 +567,33 @@ public static class KMeans
         }
 
         return new KSelection(best!.K, new ReadOnlyCollection<KCandidate>(candidates), best);
+    }
+
+    private static void AssignChunk(double[] points, int d, int k, double[] centroids, int[] labels, double[] chunkSums, int[] chunkCounts, int[] chunkChanged, int chunk)
+    {
+        var (from, to) = ChunkRange(chunk, labels.Length);
+        var sums = chunkSums.AsSpan(chunk * k * d, k * d);
+        var counts = chunkCounts.AsSpan(chunk * k, k);
+        var changed = 0;
+        for (var i = from; i < to; i++)
+        {
+            var p = points.AsSpan(i * d, d);
+            var best = Nearest(p, centroids, k, out _);
+            if (labels[i] != best)
+            {
+                labels[i] = best;
+                changed++;
+            }
+
+            counts[best]++;
+            var s = sums.Slice(best * d, d);
+            for (var j = 0; j < d; j++)
+            {
+                s[j] += p[j];
+            }
+        }
+
+        chunkChanged[chunk] = changed;
     }
 
     internal static int Nearest(ReadOnlySpan<double> point, ReadOnlySpan<double> centroids, int k, out double distance2)

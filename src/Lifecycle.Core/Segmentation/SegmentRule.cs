@@ -2,6 +2,24 @@ using System.Collections.ObjectModel;
 
 namespace Lifecycle.Segmentation;
 
+/// <summary>One role: decide whether a customer belongs to a named segment.</summary>
+/// <typeparam name="T">What a customer looks like to the rule.</typeparam>
+/// <remarks>Implement it to back a segment with anything (a model, a lookup); <see cref="SegmentRule.From{T}"/> wraps an
+/// implementation so it composes with And/Or/Not. Implementations should be pure and thread-safe.</remarks>
+public interface ISegmentRule<in T>
+{
+    /// <summary>Gets the rule's (segment's) name.</summary>
+    string Name { get; }
+
+    /// <summary>Gets what the rule selects and why.</summary>
+    string Description { get; }
+
+    /// <summary>Tests one customer.</summary>
+    /// <param name="customer">The customer.</param>
+    /// <returns><c>true</c> when the customer belongs to the segment.</returns>
+    bool Matches(T customer);
+}
+
 /// <summary>A named predicate over customers of type <typeparamref name="T"/>: the building block of rule-based segments.</summary>
 /// <typeparam name="T">What a customer looks like to the rule, for example <see cref="CustomerProfile"/> (summary,
 /// RFM score, predictions and facts) or your own record.</typeparam>
@@ -9,7 +27,7 @@ namespace Lifecycle.Segmentation;
 /// Compose with <see cref="And"/>, <see cref="Or"/> and <see cref="Not"/>; composite rules get a readable name
 /// ("(A and B)") unless you give one. Immutable and thread-safe when the predicate is (predicates should be pure).
 /// </remarks>
-public sealed class SegmentRule<T>
+public sealed class SegmentRule<T> : ISegmentRule<T>
 {
     private readonly Func<T, bool> _predicate;
 
@@ -43,12 +61,11 @@ public sealed class SegmentRule<T>
     /// <param name="description">The new rule's description.</param>
     /// <returns>A rule that matches when both match (short-circuit: <paramref name="other"/> is not evaluated when this fails).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="other"/> is null.</exception>
-    public SegmentRule<T> And(SegmentRule<T> other, string? name = null, string description = "")
+    public SegmentRule<T> And(ISegmentRule<T> other, string? name = null, string description = "")
     {
         ArgumentNullException.ThrowIfNull(other);
         var a = _predicate;
-        var b = other._predicate;
-        return new SegmentRule<T>(name ?? $"({Name} and {other.Name})", description, c => a(c) && b(c));
+        return new SegmentRule<T>(name ?? $"({Name} and {other.Name})", description, c => a(c) && other.Matches(c));
     }
 
     /// <summary>Either this rule or <paramref name="other"/>.</summary>
@@ -57,12 +74,11 @@ public sealed class SegmentRule<T>
     /// <param name="description">The new rule's description.</param>
     /// <returns>A rule that matches when either matches (short-circuit).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="other"/> is null.</exception>
-    public SegmentRule<T> Or(SegmentRule<T> other, string? name = null, string description = "")
+    public SegmentRule<T> Or(ISegmentRule<T> other, string? name = null, string description = "")
     {
         ArgumentNullException.ThrowIfNull(other);
         var a = _predicate;
-        var b = other._predicate;
-        return new SegmentRule<T>(name ?? $"({Name} or {other.Name})", description, c => a(c) || b(c));
+        return new SegmentRule<T>(name ?? $"({Name} or {other.Name})", description, c => a(c) || other.Matches(c));
     }
 
     /// <summary>The negation of this rule.</summary>
@@ -93,6 +109,18 @@ public static class SegmentRule
     /// <exception cref="ArgumentNullException"><paramref name="predicate"/> is null.</exception>
     public static SegmentRule<T> Create<T>(string name, string description, Func<T, bool> predicate) => new(name, description, predicate);
 
+    /// <summary>Wraps any <see cref="ISegmentRule{T}"/> so it composes with And/Or/Not.</summary>
+    /// <param name="rule">The rule.</param>
+    /// <typeparam name="T">The customer type.</typeparam>
+    /// <returns>The same rule as a <see cref="SegmentRule{T}"/> (itself when it already is one).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="rule"/> is null.</exception>
+    /// <exception cref="ArgumentException">The rule's name is empty.</exception>
+    public static SegmentRule<T> From<T>(ISegmentRule<T> rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return rule as SegmentRule<T> ?? new SegmentRule<T>(rule.Name, rule.Description, rule.Matches);
+    }
+
     /// <summary>A rule that matches every customer (a catch-all).</summary>
     /// <param name="name">The name.</param>
     /// <param name="description">What it means.</param>
@@ -108,7 +136,7 @@ public static class SegmentRule
     /// <typeparam name="T">The customer type.</typeparam>
     /// <returns>The rule.</returns>
     /// <exception cref="ArgumentException"><paramref name="rules"/> is empty or holds null.</exception>
-    public static SegmentRule<T> All<T>(string name, string description, params SegmentRule<T>[] rules)
+    public static SegmentRule<T> All<T>(string name, string description, params ISegmentRule<T>[] rules)
     {
         var copy = CheckRules(rules);
         return new SegmentRule<T>(name, description, c =>
@@ -132,7 +160,7 @@ public static class SegmentRule
     /// <typeparam name="T">The customer type.</typeparam>
     /// <returns>The rule.</returns>
     /// <exception cref="ArgumentException"><paramref name="rules"/> is empty or holds null.</exception>
-    public static SegmentRule<T> Any<T>(string name, string description, params SegmentRule<T>[] rules)
+    public static SegmentRule<T> Any<T>(string name, string description, params ISegmentRule<T>[] rules)
     {
         var copy = CheckRules(rules);
         return new SegmentRule<T>(name, description, c =>
@@ -149,7 +177,7 @@ public static class SegmentRule
         });
     }
 
-    private static SegmentRule<T>[] CheckRules<T>(SegmentRule<T>[]? rules)
+    private static ISegmentRule<T>[] CheckRules<T>(ISegmentRule<T>[]? rules)
     {
         if (rules is null || rules.Length == 0 || Array.IndexOf(rules, null) >= 0)
         {
@@ -165,7 +193,7 @@ public static class SegmentRule
 /// <remarks>Immutable and thread-safe when the rules are.</remarks>
 public sealed class SegmentRuleList<T>
 {
-    private readonly SegmentRule<T>[] _rules;
+    private readonly ISegmentRule<T>[] _rules;
     private readonly string[] _names;
 
     /// <summary>Creates a priority list.</summary>
@@ -174,7 +202,7 @@ public sealed class SegmentRuleList<T>
     /// <param name="otherwiseDescription">What the catch-all means.</param>
     /// <exception cref="ArgumentNullException"><paramref name="rules"/> is null.</exception>
     /// <exception cref="ArgumentException">A rule is null, names repeat, or <paramref name="otherwise"/> is empty; the message lists every problem.</exception>
-    public SegmentRuleList(IEnumerable<SegmentRule<T>> rules, string otherwise, string otherwiseDescription = "")
+    public SegmentRuleList(IEnumerable<ISegmentRule<T>> rules, string otherwise, string otherwiseDescription = "")
     {
         ArgumentNullException.ThrowIfNull(rules);
         _rules = [.. rules];
@@ -190,6 +218,10 @@ public sealed class SegmentRuleList<T>
             if (_rules[i] is null)
             {
                 problems.Add(FormattableString.Invariant($"rule {i} is null"));
+            }
+            else if (string.IsNullOrWhiteSpace(_rules[i].Name))
+            {
+                problems.Add(FormattableString.Invariant($"rule {i} has an empty name"));
             }
             else if (!seen.Add(_rules[i].Name))
             {
@@ -210,12 +242,12 @@ public sealed class SegmentRuleList<T>
         Otherwise = otherwise;
         OtherwiseDescription = otherwiseDescription ?? string.Empty;
         _names = [.. _rules.Select(r => r.Name), otherwise];
-        Rules = new ReadOnlyCollection<SegmentRule<T>>(_rules);
+        Rules = new ReadOnlyCollection<ISegmentRule<T>>(_rules);
         SegmentNames = new ReadOnlyCollection<string>(_names);
     }
 
     /// <summary>Gets the rules in priority order.</summary>
-    public IReadOnlyList<SegmentRule<T>> Rules { get; }
+    public IReadOnlyList<ISegmentRule<T>> Rules { get; }
 
     /// <summary>Gets the catch-all segment's name.</summary>
     public string Otherwise { get; }
@@ -280,13 +312,13 @@ public sealed class SegmentRuleList<T>
 /// <remarks>Immutable and thread-safe when the rules are.</remarks>
 public sealed class SegmentRuleSet<T>
 {
-    private readonly SegmentRule<T>[] _rules;
+    private readonly ISegmentRule<T>[] _rules;
 
     /// <summary>Creates a multi-membership set.</summary>
     /// <param name="rules">The rules; names must be distinct.</param>
     /// <exception cref="ArgumentNullException"><paramref name="rules"/> is null.</exception>
     /// <exception cref="ArgumentException">A rule is null, names repeat or the set is empty.</exception>
-    public SegmentRuleSet(IEnumerable<SegmentRule<T>> rules)
+    public SegmentRuleSet(IEnumerable<ISegmentRule<T>> rules)
     {
         ArgumentNullException.ThrowIfNull(rules);
         _rules = [.. rules];
@@ -298,17 +330,17 @@ public sealed class SegmentRuleSet<T>
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < _rules.Length; i++)
         {
-            if (_rules[i] is null || !seen.Add(_rules[i].Name))
+            if (_rules[i] is null || string.IsNullOrWhiteSpace(_rules[i].Name) || !seen.Add(_rules[i].Name))
             {
-                ThrowHelper.Argument(nameof(rules), FormattableString.Invariant($"rule {i} is null or repeats a name ('{_rules[i]?.Name}'); give each rule one distinct name."));
+                ThrowHelper.Argument(nameof(rules), FormattableString.Invariant($"rule {i} is null, unnamed or repeats a name ('{_rules[i]?.Name}'); give each rule one distinct name."));
             }
         }
 
-        Rules = new ReadOnlyCollection<SegmentRule<T>>(_rules);
+        Rules = new ReadOnlyCollection<ISegmentRule<T>>(_rules);
     }
 
     /// <summary>Gets the rules.</summary>
-    public IReadOnlyList<SegmentRule<T>> Rules { get; }
+    public IReadOnlyList<ISegmentRule<T>> Rules { get; }
 
     /// <summary>Writes which rules a customer matches.</summary>
     /// <param name="customer">The customer.</param>

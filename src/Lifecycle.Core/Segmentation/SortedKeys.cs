@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 
 namespace Lifecycle.Segmentation;
 
@@ -7,15 +8,14 @@ namespace Lifecycle.Segmentation;
 /// Doubles map to unsigned keys whose integer order is the numeric order (sign bit flipped for positives, all bits
 /// flipped for negatives; −0 is folded into +0 first). Keys are sorted alone, without carrying input positions: every
 /// caller needs only order statistics and tie counts, and derives per-customer results in a second pass in input
-/// order (which is also what makes ties resolve by input position). 11-bit digits, six passes at most; a pass whose
-/// digit is the same for every key is skipped, so integer-valued columns (frequencies, day counts) cost two or three.
+/// order (which is also what makes ties resolve by input position). Only the range of bits that differs between keys is
+/// sorted, in digits of at most 11 bits (six passes at most for arbitrary doubles); a pass whose digit is the same for
+/// every key is skipped, so integer-valued columns (frequencies, day counts) cost one or two passes.
 /// O(n); scratch from <see cref="ArrayPool{T}.Shared"/>, returned by <see cref="Dispose"/>.
 /// </remarks>
 internal ref struct SortedKeys
 {
-    private const int DigitBits = 11;
-    private const int Buckets = 1 << DigitBits;
-    private const int Digits = 6; // 6 × 11 = 66 >= 64
+    private const int MaxDigitBits = 11;
     private const ulong SignBit = 0x8000_0000_0000_0000UL;
 
     private ulong[]? _keys;
@@ -27,49 +27,74 @@ internal ref struct SortedKeys
         Count = n;
         _keys = ArrayPool<ulong>.Shared.Rent(Math.Max(n, 1));
         _scratch = ArrayPool<ulong>.Shared.Rent(Math.Max(n, 1));
-        var keys = _keys.AsSpan(0, n);
+        if (n == 0)
+        {
+            return;
+        }
 
-        var histograms = ArrayPool<int>.Shared.Rent(Digits * Buckets);
+        // Pass 1: keys, and which bits differ between any two keys. Only that bit range needs sorting, so a column of
+        // small integers (a handful of exponent and top mantissa bits) takes one or two digit passes instead of six.
+        var keys = _keys.AsSpan(0, n);
+        var first = ToKey(values[0]);
+        ulong differing = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var key = ToKey(values[i]);
+            keys[i] = key;
+            differing |= key ^ first;
+        }
+
+        if (differing == 0)
+        {
+            return; // all equal: already sorted
+        }
+
+        var low = BitOperations.TrailingZeroCount(differing);
+        var width = 64 - BitOperations.LeadingZeroCount(differing) - low;
+        var passes = (width + MaxDigitBits - 1) / MaxDigitBits;
+        var digitBits = (width + passes - 1) / passes;
+        var buckets = 1 << digitBits;
+        var mask = (ulong)(buckets - 1);
+
+        var histograms = ArrayPool<int>.Shared.Rent(passes * buckets);
         try
         {
-            var counts = histograms.AsSpan(0, Digits * Buckets);
+            var counts = histograms.AsSpan(0, passes * buckets);
             counts.Clear();
-            for (var i = 0; i < n; i++)
+            foreach (var key in keys)
             {
-                var key = ToKey(values[i]);
-                keys[i] = key;
-                counts[(int)(key & (Buckets - 1))]++;
-                counts[Buckets + (int)((key >> 11) & (Buckets - 1))]++;
-                counts[(2 * Buckets) + (int)((key >> 22) & (Buckets - 1))]++;
-                counts[(3 * Buckets) + (int)((key >> 33) & (Buckets - 1))]++;
-                counts[(4 * Buckets) + (int)((key >> 44) & (Buckets - 1))]++;
-                counts[(5 * Buckets) + (int)(key >> 55)]++;
+                var shifted = key >> low;
+                for (var d = 0; d < passes; d++)
+                {
+                    counts[(d * buckets) + (int)(shifted & mask)]++;
+                    shifted >>= digitBits;
+                }
             }
 
             var src = keys;
             var dst = _scratch.AsSpan(0, n);
             var inScratch = false;
-            for (var d = 0; d < Digits; d++)
+            for (var d = 0; d < passes; d++)
             {
-                var histogram = counts.Slice(d * Buckets, Buckets);
-                if (n == 0 || histogram.Contains(n))
+                var histogram = counts.Slice(d * buckets, buckets);
+                if (histogram.Contains(n))
                 {
-                    continue;
+                    continue; // every key has the same digit here
                 }
 
                 var sum = 0;
-                for (var v = 0; v < Buckets; v++)
+                for (var v = 0; v < buckets; v++)
                 {
                     var c = histogram[v];
                     histogram[v] = sum;
                     sum += c;
                 }
 
-                var shift = d * DigitBits;
+                var shift = low + (d * digitBits);
                 for (var i = 0; i < n; i++)
                 {
                     var key = src[i];
-                    dst[histogram[(int)((key >> shift) & (Buckets - 1))]++] = key;
+                    dst[histogram[(int)((key >> shift) & mask)]++] = key;
                 }
 
                 var t = src;

@@ -34,6 +34,12 @@ public static class ValueTiers
         return TopCore(values, fraction, members);
     }
 
+    /// <summary>The share of total value held by the top 20% of customers (the Pareto share).</summary>
+    /// <param name="values">Non-negative finite values, one per customer.</param>
+    /// <returns>The tier of the top ⌈0.2 · n⌉ customers; <see cref="ValueTier.ShareOfTotal"/> is the Pareto share.</returns>
+    /// <exception cref="ArgumentException">The population is empty, a value is NaN, infinite or negative, or all values are 0.</exception>
+    public static ValueTier ParetoShare(ReadOnlySpan<double> values) => TopCore(values, 0.2, []);
+
     /// <summary>The share of total value held by the top <paramref name="fraction"/> of customers (the Pareto share; 0.2 by convention).</summary>
     /// <param name="values">Non-negative finite values, one per customer.</param>
     /// <param name="fraction">The share of customers, in (0, 1].</param>

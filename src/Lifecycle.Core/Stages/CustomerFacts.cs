@@ -111,24 +111,24 @@ public readonly record struct CustomerFacts
     {
         ArgumentNullException.ThrowIfNull(lifecycleEvent);
         var t = lifecycleEvent.Timestamp.UtcTicks;
-        var kind = lifecycleEvent.Kind;
-        var f = this with
-        {
-            FirstContactTicks = FirstContactTicks == 0 ? t : FirstContactTicks,
-            LastContactTicks = Math.Max(LastContactTicks, t),
-            EventCount = EventCount + 1,
-        };
 
-        switch (kind.Code)
+        // One copy per event: the fields every event changes, plus the ones of its kind.
+        var first = FirstContactTicks == 0 ? t : FirstContactTicks;
+        var last = Math.Max(LastContactTicks, t);
+        var count = EventCount + 1;
+        switch (lifecycleEvent.Kind.Code)
         {
             case 1 or 2 or 3:
-                return f with { TouchCount = TouchCount + 1, FirstTouchTicks = FirstTouchTicks == 0 ? t : FirstTouchTicks };
+                return this with { FirstContactTicks = first, LastContactTicks = last, EventCount = count, TouchCount = TouchCount + 1, FirstTouchTicks = FirstTouchTicks == 0 ? t : FirstTouchTicks };
             case 4:
-                return f with { LeadCapturedTicks = LeadCapturedTicks == 0 ? t : LeadCapturedTicks };
+                return this with { FirstContactTicks = first, LastContactTicks = last, EventCount = count, LeadCapturedTicks = LeadCapturedTicks == 0 ? t : LeadCapturedTicks };
             case 5:
                 var newDay = LastPurchaseTicks == 0 || t / TimeSpan.TicksPerDay != LastPurchaseTicks / TimeSpan.TicksPerDay;
-                return f with
+                return this with
                 {
+                    FirstContactTicks = first,
+                    LastContactTicks = last,
+                    EventCount = count,
                     FirstPurchaseTicks = FirstPurchaseTicks == 0 ? t : FirstPurchaseTicks,
                     LastPurchaseTicks = Math.Max(LastPurchaseTicks, t),
                     PurchaseCount = PurchaseCount + 1,
@@ -136,29 +136,29 @@ public readonly record struct CustomerFacts
                     TotalSpend = TotalSpend + lifecycleEvent.Amount.GetValueOrDefault(),
                 };
             case 6:
-                return f with { RefundCount = RefundCount + 1, RefundTotal = RefundTotal + lifecycleEvent.Amount.GetValueOrDefault() };
+                return this with { FirstContactTicks = first, LastContactTicks = last, EventCount = count, RefundCount = RefundCount + 1, RefundTotal = RefundTotal + lifecycleEvent.Amount.GetValueOrDefault() };
             case 7:
-                return f with { LatestNps = (int)lifecycleEvent.Score.GetValueOrDefault(), LatestNpsTicks = t, NpsResponses = NpsResponses + 1 };
+                return this with { FirstContactTicks = first, LastContactTicks = last, EventCount = count, LatestNps = (int)lifecycleEvent.Score.GetValueOrDefault(), LatestNpsTicks = t, NpsResponses = NpsResponses + 1 };
             case 8:
                 var csat = (int)lifecycleEvent.Score.GetValueOrDefault();
-                return f with { LatestCsat = csat, CsatResponses = CsatResponses + 1, SatisfiedCsatResponses = SatisfiedCsatResponses + (csat >= 4 ? 1 : 0) };
+                return this with { FirstContactTicks = first, LastContactTicks = last, EventCount = count, LatestCsat = csat, CsatResponses = CsatResponses + 1, SatisfiedCsatResponses = SatisfiedCsatResponses + (csat >= 4 ? 1 : 0) };
             case 9:
-                return f with { ReferralCount = ReferralCount + 1 };
+                return this with { FirstContactTicks = first, LastContactTicks = last, EventCount = count, ReferralCount = ReferralCount + 1 };
             case 10:
-                return f with { ReviewCount = ReviewCount + 1 };
+                return this with { FirstContactTicks = first, LastContactTicks = last, EventCount = count, ReviewCount = ReviewCount + 1 };
             case 11:
-                return f with { SupportContactCount = SupportContactCount + 1 };
+                return this with { FirstContactTicks = first, LastContactTicks = last, EventCount = count, SupportContactCount = SupportContactCount + 1 };
             case 12:
-                return f with { CancelledTicks = t };
+                return this with { FirstContactTicks = first, LastContactTicks = last, EventCount = count, CancelledTicks = t };
             default:
-                return f;
+                return this with { FirstContactTicks = first, LastContactTicks = last, EventCount = count };
         }
     }
 
     /// <summary>Summarizes the purchases as the buy-till-you-die models see them, as of an instant.</summary>
     /// <param name="asOf">Observation end; not before the first purchase.</param>
     /// <param name="unit">Time unit of recency and age (days or weeks).</param>
-    /// <returns>Frequency = purchase days − 1, recency = last − first purchase, T = asOf − first purchase, monetary value = mean spend per purchase after the first (0 when none).</returns>
+    /// <returns>Frequency = purchase days − 1, recency = last − first purchase day, T = asOf − first purchase day, monetary value = mean order value over all purchases when there are repeat purchase days, else 0 (facts keep no per-period spend, so this approximates the mean of the repeat periods).</returns>
     /// <exception cref="InvalidOperationException">The customer has no purchase.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="asOf"/> is before the last purchase, or <paramref name="unit"/> is <see cref="TimeUnit.None"/>.</exception>
     public CustomerSummary ToSummary(DateTimeOffset asOf, TimeUnit unit)
@@ -182,7 +182,7 @@ public readonly record struct CustomerFacts
         var firstDay = FirstPurchaseTicks / TimeSpan.TicksPerDay * TimeSpan.TicksPerDay;
         var lastDay = LastPurchaseTicks / TimeSpan.TicksPerDay * TimeSpan.TicksPerDay;
         var repeat = PurchaseDays - 1;
-        var monetary = PurchaseCount > 1 ? (double)(TotalSpend / PurchaseCount) : 0.0;
+        var monetary = PurchaseDays > 1 ? (double)(TotalSpend / PurchaseCount) : 0.0;
         return new CustomerSummary(repeat, (lastDay - firstDay) / perUnit, (asOf.UtcTicks - firstDay) / perUnit, monetary);
     }
 

@@ -31,11 +31,15 @@ public readonly record struct StageVisit(string Stage, int Entries, DateTimeOffs
 /// <summary>One customer's lifecycle state: current stage, facts, journey and applied events.</summary>
 /// <remarks>
 /// <para>Made by <see cref="LifecycleEngine.Start"/> and returned by <see cref="LifecycleEngine.Apply"/> and
-/// <see cref="LifecycleEngine.Evaluate"/>; state belongs to the caller. A state never changes: applying an event
-/// returns a new state (histories are shared between successive states, so this costs O(1) per event).</para>
+/// <see cref="LifecycleEngine.Evaluate"/>; state belongs to the caller. A state is a value that never changes:
+/// applying an event returns a new one. It is a struct so that folding allocates nothing per event (keep states in an
+/// array); the event history and journey live in append-only buffers shared by successive states, so a step costs
+/// O(1) and extending an older state copies only its prefix.</para>
+/// <para><c>default</c> is not a state (its <see cref="Model"/> is null); the engine rejects it.</para>
 /// <para>Thread safety: immutable; safe to read from many threads and to extend from many threads.</para>
 /// </remarks>
-public sealed class CustomerState
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1815:Override equals and operator equals on value types", Justification = "A state is compared through its journey and facts, not as a whole.")]
+public struct CustomerState
 {
     internal const int NoStage = -1;
 
@@ -47,56 +51,56 @@ public sealed class CustomerState
     }
 
     /// <summary>Gets the customer id.</summary>
-    public string CustomerId { get; }
+    public readonly string CustomerId { get; }
 
-    /// <summary>Gets the model the state belongs to.</summary>
-    public StageModel Model { get; }
+    /// <summary>Gets the model the state belongs to (null for <c>default</c>).</summary>
+    public readonly StageModel Model { get; }
 
     /// <summary>Gets the facts folded from the applied events.</summary>
-    public CustomerFacts Facts => FactsValue;
+    public readonly CustomerFacts Facts => FactsValue;
 
     /// <summary>Gets the current stage, or <see langword="null"/> before the first event.</summary>
-    public Stage? CurrentStage => StageIndex == NoStage ? null : Model.StageArray[StageIndex];
+    public readonly Stage? CurrentStage => StageIndex == NoStage ? null : Model.StageArray[StageIndex];
 
     /// <summary>Gets when the customer entered the current stage, or <see langword="null"/> before the first event.</summary>
-    public DateTimeOffset? StageEnteredAt => StageIndex == NoStage ? null : new DateTimeOffset(StageEnteredTicks, TimeSpan.Zero);
+    public readonly DateTimeOffset? StageEnteredAt => StageIndex == NoStage ? null : new DateTimeOffset(StageEnteredTicks, TimeSpan.Zero);
 
     /// <summary>Gets the instant the state reflects (latest applied event or evaluation, UTC), or <see langword="null"/> for a new customer.</summary>
-    public DateTimeOffset? AsOf => AsOfTicks == 0 ? null : new DateTimeOffset(AsOfTicks, TimeSpan.Zero);
+    public readonly DateTimeOffset? AsOf => AsOfTicks == 0 ? null : new DateTimeOffset(AsOfTicks, TimeSpan.Zero);
 
     /// <summary>Gets the journey: every transition in time order, the first being the entry into the initial stage.</summary>
-    public ReadOnlySpan<StageTransition> Journey => SharedLog<StageTransition>.View(JourneyLog, JourneyCount);
+    public readonly ReadOnlySpan<StageTransition> Journey => SharedLog<StageTransition>.View(JourneyLog, JourneyCount);
 
     /// <summary>Gets the applied events in the order they were folded (timestamp order).</summary>
-    public ReadOnlySpan<LifecycleEvent> Events => SharedLog<LifecycleEvent>.View(EventLog, EventCount);
+    public readonly ReadOnlySpan<LifecycleEvent> Events => SharedLog<LifecycleEvent>.View(EventLog, EventCount);
 
     /// <summary>Gets the number of applied events.</summary>
-    public int EventCount { get; internal set; }
+    public int EventCount { readonly get; internal set; }
 
-    internal CustomerFacts FactsValue { get; set; }
+    internal CustomerFacts FactsValue { readonly get; set; }
 
-    internal int StageIndex { get; set; }
+    internal int StageIndex { readonly get; set; }
 
-    internal long StageEnteredTicks { get; set; }
+    internal long StageEnteredTicks { readonly get; set; }
 
-    internal long AsOfTicks { get; set; }
+    internal long AsOfTicks { readonly get; set; }
 
-    internal long LastEventTicks { get; set; }
+    internal long LastEventTicks { readonly get; set; }
 
-    internal string? LastEventId { get; set; }
+    internal string? LastEventId { readonly get; set; }
 
-    internal long EvaluatedTicks { get; set; }
+    internal long EvaluatedTicks { readonly get; set; }
 
-    internal SharedLog<LifecycleEvent>? EventLog { get; set; }
+    internal SharedLog<LifecycleEvent>? EventLog { readonly get; set; }
 
-    internal SharedLog<StageTransition>? JourneyLog { get; set; }
+    internal SharedLog<StageTransition>? JourneyLog { readonly get; set; }
 
-    internal int JourneyCount { get; set; }
+    internal int JourneyCount { readonly get; set; }
 
     /// <summary>Gets the stage the customer was in at an instant, from the journey.</summary>
     /// <param name="at">The instant.</param>
     /// <returns>The stage id, or <see langword="null"/> before first contact.</returns>
-    public string? StageAt(DateTimeOffset at)
+    public readonly string? StageAt(DateTimeOffset at)
     {
         var journey = Journey;
         var ticks = at.UtcTicks;
@@ -117,7 +121,7 @@ public sealed class CustomerState
     /// <summary>Summarizes the time spent in each stage as of an instant.</summary>
     /// <param name="asOf">The evaluation instant; transitions after it are ignored and the current stay ends at it.</param>
     /// <returns>One visit summary per stage entered by <paramref name="asOf"/>, in model order. Cumulative durations add up to <paramref name="asOf"/> − first contact.</returns>
-    public IReadOnlyList<StageVisit> GetStageVisits(DateTimeOffset asOf)
+    public readonly IReadOnlyList<StageVisit> GetStageVisits(DateTimeOffset asOf)
     {
         var journey = Journey;
         var n = Model.StageArray.Length;
@@ -174,9 +178,7 @@ public sealed class CustomerState
     }
 
     /// <inheritdoc/>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{CustomerId}: {CurrentStage?.Id ?? "(no events)"} as of {AsOf:O}, {EventCount} events, {JourneyCount} transitions");
-
-    internal CustomerState Copy() => (CustomerState)MemberwiseClone();
+    public override readonly string ToString() => string.Create(CultureInfo.InvariantCulture, $"{CustomerId}: {CurrentStage?.Id ?? "(no events)"} as of {AsOf:O}, {EventCount} events, {JourneyCount} transitions");
 
     private static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);
 }

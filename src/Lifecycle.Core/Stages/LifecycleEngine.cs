@@ -33,21 +33,21 @@ public readonly struct ApplyResult
 {
     private readonly int _firstNew;
 
-    internal ApplyResult(CustomerState state, ApplyOutcome outcome, int firstNew)
+    internal ApplyResult(in CustomerState state, ApplyOutcome outcome, int firstNew)
     {
         State = state;
         Outcome = outcome;
         _firstNew = firstNew;
     }
 
-    /// <summary>Gets the new state (the same instance for a duplicate).</summary>
+    /// <summary>Gets the new state (unchanged for a duplicate).</summary>
     public CustomerState State { get; }
 
     /// <summary>Gets what happened.</summary>
     public ApplyOutcome Outcome { get; }
 
     /// <summary>Gets the transitions this step added; after a refold, the rebuilt journey from the first transition that changed.</summary>
-    public ReadOnlySpan<StageTransition> Transitions => State is null ? [] : State.Journey[_firstNew..];
+    public ReadOnlySpan<StageTransition> Transitions => State.Model is null ? [] : State.Journey[_firstNew..];
 }
 
 /// <summary>Folds events into customer states over a <see cref="StageModel"/>: (state, event) → (state, transitions), plus evaluation as of an instant.</summary>
@@ -114,9 +114,8 @@ public sealed class LifecycleEngine
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The state belongs to another model or customer, the event's kind is not declared on the model, or the event id was already applied with different content.</exception>
     /// <exception cref="OutOfOrderEventException">The event is older than the state and the policy is <see cref="OutOfOrderPolicy.Reject"/>.</exception>
-    public ApplyResult Apply(CustomerState state, LifecycleEvent lifecycleEvent)
+    public ApplyResult Apply(in CustomerState state, LifecycleEvent lifecycleEvent)
     {
-        ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(lifecycleEvent);
         CheckState(state);
         var e = lifecycleEvent;
@@ -162,7 +161,7 @@ public sealed class LifecycleEngine
             return Refold(state, e);
         }
 
-        var next = ApplyInOrder(state, e);
+        var next = ApplyInOrder(in state, e);
         return new ApplyResult(next, ApplyOutcome.Applied, state.JourneyCount);
     }
 
@@ -174,9 +173,8 @@ public sealed class LifecycleEngine
     /// <exception cref="ArgumentException">The state belongs to another model.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="asOf"/> is before the state's <see cref="CustomerState.AsOf"/>.</exception>
     /// <exception cref="InvalidOperationException">A P(alive) model returned a value that is not a probability.</exception>
-    public ApplyResult Evaluate(CustomerState state, DateTimeOffset asOf)
+    public ApplyResult Evaluate(in CustomerState state, DateTimeOffset asOf)
     {
-        ArgumentNullException.ThrowIfNull(state);
         CheckState(state);
         var ticks = asOf.UtcTicks;
         if (ticks < state.AsOfTicks)
@@ -185,11 +183,11 @@ public sealed class LifecycleEngine
                 "evaluate as of that instant or later; for the past, read the journey (CustomerState.StageAt, GetStageVisits)");
         }
 
-        var next = state.Copy();
+        var next = state;
         if (state.StageIndex != CustomerState.NoStage)
         {
-            FireTimeRules(next, ticks, state.AsOfTicks);
-            FireModelRules(next, asOf);
+            FireTimeRules(ref next, ticks, state.AsOfTicks);
+            FireModelRules(ref next, asOf);
         }
 
         next.AsOfTicks = ticks;
@@ -236,15 +234,20 @@ public sealed class LifecycleEngine
 
     private static string F(FormattableString s) => FormattableString.Invariant(s);
 
-    private void CheckState(CustomerState state)
+    private void CheckState(in CustomerState state)
     {
+        if (state.Model is null)
+        {
+            ThrowHelper.Argument(nameof(state), "The state is default(CustomerState); start every customer with LifecycleEngine.Start(customerId).");
+        }
+
         if (!ReferenceEquals(state.Model, Model))
         {
             ThrowHelper.Argument(nameof(state), F($"The state of customer '{state.CustomerId}' was made by another stage model; start states with this engine's Start(customerId)."));
         }
     }
 
-    private ApplyResult Refold(CustomerState state, LifecycleEvent e)
+    private ApplyResult Refold(in CustomerState state, LifecycleEvent e)
     {
         var events = new LifecycleEvent[state.EventCount + 1];
         state.Events.CopyTo(events);
@@ -258,7 +261,7 @@ public sealed class LifecycleEngine
         var s = Start(state.CustomerId);
         foreach (var ev in events)
         {
-            s = ApplyInOrder(s, ev);
+            s = ApplyInOrder(in s, ev);
         }
 
         if (state.EvaluatedTicks > s.AsOfTicks)
@@ -277,34 +280,34 @@ public sealed class LifecycleEngine
         return new ApplyResult(s, ApplyOutcome.Refolded, common);
     }
 
-    private CustomerState ApplyInOrder(CustomerState state, LifecycleEvent e)
+    private CustomerState ApplyInOrder(in CustomerState state, LifecycleEvent e)
     {
         var t = e.Timestamp.UtcTicks;
-        var next = state.Copy();
+        var next = state;
         if (state.StageIndex != CustomerState.NoStage)
         {
-            FireTimeRules(next, t, state.AsOfTicks);
+            FireTimeRules(ref next, t, state.AsOfTicks);
         }
 
         next.FactsValue = state.FactsValue.Apply(e);
-        next.EventLog = SharedLog<LifecycleEvent>.Append(state.EventLog, state.EventCount, e, EventId);
+        next.EventLog = SharedLog<LifecycleEvent>.Append(state.EventLog, state.EventCount, e, e.Id);
         next.EventCount = state.EventCount + 1;
         next.LastEventTicks = t;
         next.LastEventId = e.Id;
         next.AsOfTicks = Math.Max(state.AsOfTicks, t);
         if (next.StageIndex == CustomerState.NoStage)
         {
-            Record(next, Model.InitialIndex, t, StageTransition.FirstContactRule, e.Id);
+            Record(ref next, Model.InitialIndex, t, StageTransition.FirstContactRule, e.Id);
         }
 
-        FireEventRules(next, e, t);
+        FireEventRules(ref next, e, t);
         return next;
     }
 
-    private void FireEventRules(CustomerState s, LifecycleEvent e, long t)
+    private void FireEventRules(ref CustomerState s, LifecycleEvent e, long t)
     {
         var rules = Model.RuleArray;
-        Span<bool> fired = rules.Length <= 256 ? stackalloc bool[rules.Length] : new bool[rules.Length];
+        var fired = new FiredRules(rules.Length);
         for (var guardLoop = 0; guardLoop <= rules.Length; guardLoop++)
         {
             var candidates = Model.EventRules[s.StageIndex];
@@ -312,7 +315,7 @@ public sealed class LifecycleEngine
             var facts = s.FactsValue;
             foreach (var r in candidates)
             {
-                if (fired[r] || !rules[r].EventCondition!(facts, e))
+                if (fired.Has(r) || !rules[r].EventCondition!(facts, e))
                 {
                     continue;
                 }
@@ -330,12 +333,12 @@ public sealed class LifecycleEngine
                 return;
             }
 
-            fired[chosen] = true;
-            Record(s, Model.RuleTargets[chosen], t, rules[chosen].Name, e.Id);
+            fired.Add(chosen);
+            Record(ref s, Model.RuleTargets[chosen], t, rules[chosen].Name, e.Id);
         }
     }
 
-    private void FireTimeRules(CustomerState s, long asOf, long lowerBound)
+    private void FireTimeRules(ref CustomerState s, long asOf, long lowerBound)
     {
         var rules = Model.RuleArray;
         if (rules.Length == 0)
@@ -343,7 +346,7 @@ public sealed class LifecycleEngine
             return;
         }
 
-        Span<bool> fired = rules.Length <= 256 ? stackalloc bool[rules.Length] : new bool[rules.Length];
+        var fired = new FiredRules(rules.Length);
         for (var guardLoop = 0; guardLoop <= rules.Length; guardLoop++)
         {
             var candidates = Model.TimeRules[s.StageIndex];
@@ -352,7 +355,7 @@ public sealed class LifecycleEngine
             var facts = s.FactsValue;
             foreach (var r in candidates)
             {
-                if (fired[r])
+                if (fired.Has(r))
                 {
                     continue;
                 }
@@ -376,13 +379,13 @@ public sealed class LifecycleEngine
                 return;
             }
 
-            fired[chosen] = true;
+            fired.Add(chosen);
             var at = Math.Max(chosenDue, Math.Max(lowerBound, s.StageEnteredTicks));
-            Record(s, Model.RuleTargets[chosen], at, rules[chosen].Name, null);
+            Record(ref s, Model.RuleTargets[chosen], at, rules[chosen].Name, null);
         }
     }
 
-    private void FireModelRules(CustomerState s, DateTimeOffset asOf)
+    private void FireModelRules(ref CustomerState s, DateTimeOffset asOf)
     {
         var rules = Model.RuleArray;
         if (rules.Length == 0)
@@ -390,14 +393,14 @@ public sealed class LifecycleEngine
             return;
         }
 
-        Span<bool> fired = rules.Length <= 256 ? stackalloc bool[rules.Length] : new bool[rules.Length];
+        var fired = new FiredRules(rules.Length);
         for (var guardLoop = 0; guardLoop <= rules.Length; guardLoop++)
         {
             var chosen = -1;
             var facts = s.FactsValue;
             foreach (var r in Model.ModelRules[s.StageIndex])
             {
-                if (fired[r])
+                if (fired.Has(r))
                 {
                     continue;
                 }
@@ -427,12 +430,33 @@ public sealed class LifecycleEngine
                 return;
             }
 
-            fired[chosen] = true;
-            Record(s, Model.RuleTargets[chosen], Math.Max(asOf.UtcTicks, s.StageEnteredTicks), rules[chosen].Name, null);
+            fired.Add(chosen);
+            Record(ref s, Model.RuleTargets[chosen], Math.Max(asOf.UtcTicks, s.StageEnteredTicks), rules[chosen].Name, null);
         }
     }
 
-    private void Record(CustomerState s, int to, long at, string rule, string? eventId)
+    /// <summary>Rules fired in one step (each fires at most once): a bit mask, with an array only for models of more than 64 rules.</summary>
+    private struct FiredRules(int count)
+    {
+        private readonly bool[]? _many = count > 64 ? new bool[count] : null;
+        private ulong _bits;
+
+        public readonly bool Has(int rule) => _many is null ? (_bits & (1UL << rule)) != 0 : _many[rule];
+
+        public void Add(int rule)
+        {
+            if (_many is null)
+            {
+                _bits |= 1UL << rule;
+            }
+            else
+            {
+                _many[rule] = true;
+            }
+        }
+    }
+
+    private void Record(ref CustomerState s, int to, long at, string rule, string? eventId)
     {
         var from = s.StageIndex == CustomerState.NoStage ? null : Model.StageArray[s.StageIndex].Id;
         var transition = new StageTransition(from, Model.StageArray[to].Id, new DateTimeOffset(at, TimeSpan.Zero), rule, eventId);

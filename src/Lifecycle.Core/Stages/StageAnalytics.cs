@@ -311,9 +311,8 @@ public static class StageAnalytics
         return model.Stages.Count;
     }
 
-    internal static void CheckModel(StageModel model, CustomerState state)
+    internal static void CheckModel(StageModel model, in CustomerState state)
     {
-        ArgumentNullException.ThrowIfNull(state);
         if (!ReferenceEquals(state.Model, model))
         {
             ThrowHelper.Argument(nameof(state), string.Create(CultureInfo.InvariantCulture, $"The state of customer '{state.CustomerId}' belongs to another stage model; analyse states of one model at a time."));

@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using Lifecycle.Metrics;
+
 namespace Lifecycle.Stages;
 
 /// <summary>Reach metrics for a period.</summary>
@@ -59,7 +62,8 @@ public readonly record struct StageMetricsReport(DateTimeOffset From, DateTimeOf
 
 /// <summary>Computes the stage metrics from customers' applied events and journeys.</summary>
 /// <remarks>
-/// <para>Definitions are on each metric (see docs/stages.md); every rate with an empty denominator is
+/// <para>Definitions are on each metric (see docs/stages.md); the ratios are computed with
+/// <see cref="CustomerMetrics"/> (churn, referrals per customer and share of advocates here). Every rate with an empty denominator is
 /// <see langword="null"/> ("undefined"), never 0. Churn follows REFERENCES.md: customers lost during the period
 /// over customers at its start; a customer is lost when they enter a stage of kind <see cref="StageKind.Terminal"/>.
 /// NPS = % promoters (9–10) − % detractors (0–6), one vote per customer; CSAT = % of answers at 4–5.</para>
@@ -90,8 +94,10 @@ public static class StageMetrics
         long touches = 0;
         int reached = 0, leads = 0, leadsConverted = 0, newCustomers = 0, contacts = 0, converted = 0, orders = 0, purchasers = 0;
         decimal revenue = 0;
-        int atStart = 0, churned = 0, customers = 0, repeat = 0, csatResponses = 0, csatSatisfied = 0;
+        int atStart = 0, churned = 0, customers = 0, repeat = 0;
         int respondents = 0, promoters = 0, detractors = 0, referrals = 0, advocates = 0;
+        var csatScores = new List<int>();
+        var npsScores = new List<int>();
         foreach (var s in states)
         {
             StageAnalytics.CheckModel(model, s);
@@ -138,8 +144,7 @@ public static class StageMetrics
                 }
                 else if (e.Kind == EventKind.CsatResponse && inPeriod)
                 {
-                    csatResponses++;
-                    csatSatisfied += e.Score >= 4 ? 1 : 0;
+                    csatScores.Add((int)e.Score.GetValueOrDefault());
                 }
                 else if (e.Kind == EventKind.NpsResponse)
                 {
@@ -188,21 +193,27 @@ public static class StageMetrics
 
             if (periodNps is { } nps)
             {
+                npsScores.Add(nps);
                 respondents++;
                 promoters += nps >= 9 ? 1 : 0;
                 detractors += nps <= 6 ? 1 : 0;
             }
         }
 
+        // The ratios come from Lifecycle.Metrics.CustomerMetrics, so a stage report and a metrics report agree by construction.
+        var cac = acquisitionSpend is { } spend ? CustomerMetrics.CustomerAcquisitionCost(spend, newCustomers) : default;
+        var aov = CustomerMetrics.AverageOrderValue(revenue, orders);
         return new StageMetricsReport(
             from,
             to,
             new ReachMetrics(touches, reached),
-            new AcquisitionMetrics(leads, leadsConverted, Rate(leadsConverted, leads), newCustomers, acquisitionSpend,
-                acquisitionSpend is { } spend && newCustomers > 0 ? spend / newCustomers : null),
-            new ConversionMetrics(contacts, converted, Rate(converted, contacts), orders, revenue, orders > 0 ? revenue / orders : null, purchasers, Rate(orders, purchasers)),
-            new RetentionMetrics(atStart, churned, Rate(churned, atStart), customers, repeat, Rate(repeat, customers), csatResponses, Rate(csatSatisfied, csatResponses)),
-            new LoyaltyMetrics(respondents, promoters, detractors, respondents > 0 ? 100.0 * (promoters - detractors) / respondents : null,
+            new AcquisitionMetrics(leads, leadsConverted, CustomerMetrics.LeadConversionRate(leads, leadsConverted).ValueOrNull, newCustomers, acquisitionSpend,
+                cac.IsDefined ? cac.DecimalValue : null),
+            new ConversionMetrics(contacts, converted, CustomerMetrics.ConversionRate(contacts, converted).ValueOrNull, orders, revenue, aov.IsDefined ? aov.DecimalValue : null, purchasers,
+                CustomerMetrics.PurchaseFrequency(orders, purchasers).ValueOrNull),
+            new RetentionMetrics(atStart, churned, Rate(churned, atStart), customers, repeat, CustomerMetrics.RepeatPurchaseRate(customers, repeat).ValueOrNull, csatScores.Count,
+                CustomerMetrics.CustomerSatisfactionScore(CollectionsMarshal.AsSpan(csatScores)).ValueOrNull),
+            new LoyaltyMetrics(respondents, promoters, detractors, CustomerMetrics.NetPromoterScore(CollectionsMarshal.AsSpan(npsScores)).ValueOrNull,
                 referrals, Rate(referrals, customers), advocates, Rate(advocates, customers)));
     }
 

@@ -202,8 +202,8 @@ public static class StageModels
     /// <param name="options">Rule thresholds (<see cref="DefaultRuleOptions.PromoterScore"/>, <see cref="DefaultRuleOptions.RetentionPurchases"/>); defaults when <see langword="null"/>.</param>
     /// <returns>The model (direction <see cref="DirectionPolicy.ForwardOnly"/>, like a CRM lifecycle property: every stage can skip ahead, none goes back).</returns>
     /// <remarks>
-    /// Default rules (priority, higher first): <c>advocate</c> (60) a referral or a review → Advocacy;
-    /// <c>promoter</c> (50) NPS ≥ promoter score → Loyalty; <c>retained</c> (40) purchase count ≥ RetentionPurchases + 1 → Retention;
+    /// Default rules (priority, higher first): <c>advocate</c> (60) a referral or a review by a customer (a purchase made) → Advocacy;
+    /// <c>promoter</c> (50) NPS ≥ promoter score from a customer → Loyalty; <c>retained</c> (40) purchase count ≥ RetentionPurchases + 1 → Retention;
     /// <c>engaged</c> (30) purchase count = RetentionPurchases → Engagement; <c>first-purchase</c> (20) first purchase → Onboarding;
     /// <c>lead-captured</c> (10) lead captured → Acquisition. Customers enter Awareness at first contact.
     /// </remarks>
@@ -228,9 +228,9 @@ public static class StageModels
 
         var promoter = o.PromoterScore;
         var engaged = o.RetentionPurchases;
-        b.AddRule(LifecycleRule.OnEvent("advocate", Ids.Advocacy, (in CustomerFacts _, LifecycleEvent e) => e.Kind == EventKind.Referral || e.Kind == EventKind.Review, "a referral or a review", 60))
-            .AddRule(LifecycleRule.OnEvent("promoter", Ids.Loyalty, (in CustomerFacts f, LifecycleEvent e) => e.Kind == EventKind.NpsResponse && f.LatestNps >= promoter,
-                string.Create(CultureInfo.InvariantCulture, $"NPS answer of {promoter} or more"), 50))
+        b.AddRule(LifecycleRule.OnEvent("advocate", Ids.Advocacy, (in CustomerFacts f, LifecycleEvent e) => (e.Kind == EventKind.Referral || e.Kind == EventKind.Review) && f.PurchaseCount > 0, "a referral or a review by a customer", 60))
+            .AddRule(LifecycleRule.OnEvent("promoter", Ids.Loyalty, (in CustomerFacts f, LifecycleEvent e) => e.Kind == EventKind.NpsResponse && f.LatestNps >= promoter && f.PurchaseCount > 0,
+                string.Create(CultureInfo.InvariantCulture, $"NPS answer of {promoter} or more from a customer"), 50))
             .AddRule(LifecycleRule.OnEvent("retained", Ids.Retention, (in CustomerFacts f, LifecycleEvent e) => e.Kind == EventKind.Purchase && f.PurchaseCount > engaged,
                 string.Create(CultureInfo.InvariantCulture, $"purchase number {engaged + 1} or later"), 40))
             .AddRule(LifecycleRule.OnEvent("engaged", Ids.Engagement, (in CustomerFacts f, LifecycleEvent e) => e.Kind == EventKind.Purchase && f.PurchaseCount == engaged,

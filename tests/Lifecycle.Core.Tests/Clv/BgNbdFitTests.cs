@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Xunit;
 using Lifecycle.Clv;
+using Lifecycle.Tests.Arbitraries;
 using Lifecycle.Tests.Numerics;
 
 namespace Lifecycle.Tests.Clv;
@@ -30,6 +31,43 @@ public sealed class BgNbdFitTests
             Assert.True(se > 0 && se < 0.25 * truth[i], FormattableString.Invariant($"{fit.ParameterNames[i]}: se {se}"));
             Assert.True(Math.Abs(fit.Parameters[i] - truth[i]) <= 4 * se, FormattableString.Invariant($"{fit.ParameterNames[i]} = {fit.Parameters[i]:R}, truth {truth[i]}, se {se:R}"));
         }
+    }
+
+    /// <summary>Property: for simulated data sets and any time scale c, fitting (c·t_x, c·T) gives (r, c·α, a, b) to 1e-5 and ln L − Σx ln c.</summary>
+    [Property(Arbitrary = [typeof(ClvArbitraries)], MaxTest = 6)]
+    public void Fit_AnyTimeScale_ScalesAlphaOnly(ModelParameter scale, int seed)
+    {
+        var c = scale.Value;
+        var data = Truth.Simulate(Enumerable.Repeat(40.0, 3000).ToArray(), new Random(seed), 0);
+        var scaled = SummarySet.FromColumns<int>(data.Ids, data.Frequency, Scale(data.Recency, c), Scale(data.T, c), [], TimeUnit.Weeks);
+        var f1 = BgNbdModel.Fit(data);
+        var f2 = BgNbdModel.Fit(scaled);
+        Assert.True(f1.Converged && f2.Converged);
+        Tolerance.Close(f1.Model.R, f2.Model.R, 1e-5);
+        Tolerance.Close(c * f1.Model.Alpha, f2.Model.Alpha, 1e-5);
+        Tolerance.Close(f1.Model.A, f2.Model.A, 1e-5);
+        Tolerance.Close(f1.Model.B, f2.Model.B, 1e-5);
+        Tolerance.Close(f1.LogLikelihood - (data.Frequency.ToArray().Sum() * Math.Log(c)), f2.LogLikelihood, 1e-9, 1e-7);
+    }
+
+    /// <summary>Property: fitting the uncompressed rows (each customer its own row) and the compressed rows gives the same fit.</summary>
+    [Property(MaxTest = 5)]
+    public void Fit_CompressedOrNot_SameFit(int seed)
+    {
+        var random = new Random(seed);
+        var ages = Enumerable.Range(0, 4000).Select(_ => (1 + random.Next(200)) / 7.0).ToArray();
+        var data = Truth.Simulate(ages, random, 1.0 / 7);
+        var raw = BgNbdLikelihood.Create(data.Frequency, data.Recency, data.T, [], "BG/NBD", 1);
+        var rawFit = MaximumLikelihood.Fit(["r", "alpha", "a", "b"], raw.MeanNegativeLogLikelihood, [1, raw.MeanAge, 1, 1], [], raw.TotalWeight, new FitOptions(), p => p);
+        var compressed = data.Compress();
+        Assert.True(compressed.Count < data.Count);
+        var fit = BgNbdModel.Fit(compressed);
+        for (var i = 0; i < 4; i++)
+        {
+            Tolerance.Close(rawFit.Parameters[i], fit.Parameters[i], 1e-6);
+        }
+
+        Tolerance.Close(rawFit.LogLikelihood, fit.LogLikelihood, 1e-11);
     }
 
     [Fact]
@@ -146,6 +184,27 @@ public sealed class BgNbdFitTests
         var ex = Assert.Throws<ArgumentException>(() => m.ProbabilityAlive([1, 2, 1.5], [1, 1, 1], [2, 2, 2], new double[3]));
         Assert.Contains("row 2: frequency = 1.5", ex.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => m.ProbabilityAlive([1, 2], [1, 1], [2, 2], new double[1]));
+    }
+
+    [Theory]
+    [InlineData(33_333, 2.5, 1, 5, "row 33333: frequency = 2.5 must be a whole number")]
+    [InlineData(5, 2, 6, 5, "row 5: recency = 6 must not exceed T = 5")]
+    [InlineData(39_999, double.NaN, 1, 5, "row 39999: frequency = NaN")]
+    [InlineData(20_001, 1, 1, double.PositiveInfinity, "row 20001: T = Infinity must be finite")]
+    public void BatchMethods_BadRowInLargeInput_NameTheGlobalRow(int row, double x, double tx, double t, string expected)
+    {
+        var n = 40_000;
+        var xs = Enumerable.Repeat(1.0, n).ToArray();
+        var txs = Enumerable.Repeat(1.0, n).ToArray();
+        var ts = Enumerable.Repeat(5.0, n).ToArray();
+        xs[row] = x;
+        txs[row] = tx;
+        ts[row] = t;
+        var d = new double[n];
+        var ex = Assert.Throws<ArgumentException>(() => Truth.ProbabilityAlive(xs, txs, ts, d));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        ex = Assert.Throws<ArgumentException>(() => Truth.ConditionalExpectedTransactions(10, xs, txs, ts, d));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -120,6 +120,22 @@ public sealed class ChurnAnalysisTests
     }
 
     [Fact]
+    public void Analyze_SubscriptionsByQuarter_SamePeriodLossesAndContraction()
+    {
+        // Q1 2024: A, B, C, D, E acquired; B, C and D's first spell end inside Q1 (new-lost, not churn); D comes back in March.
+        // Q2: E's first subscription ends Jun 1 while the second runs: no churn, but MRR 65 → 55 (contraction 10).
+        var report = ChurnAnalysis.Analyze(SaasBook(), new PeriodCalendar(PeriodGranularity.Quarter), Utc(2024, 7, 1), new SubscriptionChurn<string>());
+
+        Assert.Equal(["2024-Q1", "2024-Q2"], report.Periods.Select(p => p.Period.Label));
+        AssertCounts(report.Periods[0], 0, 5, 1, 0, 3, 0, 3);
+        AssertCounts(report.Periods[1], 3, 0, 0, 0, 0, 0, 3);
+        Assert.Equal(0.0, report.Periods[1].ChurnRate.Value);
+        AssertRevenue(report.Revenue[1], 65, 0, 0, 0, 10, 0, 55);
+        Assert.Equal(55.0 / 65, report.Revenue[1].GrossRevenueRetention.Value, 15);
+        Assert.Equal(10.0 / 65, report.Revenue[1].RevenueChurnRate.Value, 15);
+    }
+
+    [Fact]
     public void Analyze_SubscriptionGrace_LateRenewalIsNotChurn()
     {
         Subscription<string>[] book =
@@ -157,6 +173,13 @@ public sealed class ChurnAnalysisTests
         var e = Assert.Throws<InvalidOperationException>(() => ChurnAnalysis.Analyze(ShopLog(), Months, End, new OverlappingSpells()));
         Assert.Contains("Churn definition 'overlapping'", e.Message, StringComparison.Ordinal);
         Assert.Contains("before the previous spell ends", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Analyze_DefinitionStartingBeforeFirstRecord_Throws()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => ChurnAnalysis.Analyze(ShopLog(), Months, End, new ActiveBeforeFirstSeen()));
+        Assert.Contains("before the customer's first record", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -262,6 +285,14 @@ public sealed class ChurnAnalysisTests
 
             spells.Add(new ActivitySpell(customerRecords[0].Timestamp, null));
         }
+    }
+
+    private sealed class ActiveBeforeFirstSeen : IChurnDefinition<Transaction<string>>
+    {
+        public string Name => "early";
+
+        public void AddSpells(ReadOnlySpan<Transaction<string>> customerRecords, DateTimeOffset observationEnd, ICollection<ActivitySpell> spells) =>
+            spells.Add(new ActivitySpell(customerRecords[0].Timestamp.AddDays(-1), null));
     }
 
     private sealed class OverlappingSpells : IChurnDefinition<Transaction<string>>

@@ -1,3 +1,4 @@
+using Lifecycle.Metrics;
 using Lifecycle.Segmentation;
 
 namespace Lifecycle.Tests.Segmentation;
@@ -14,6 +15,31 @@ public sealed class CohortsTests
         Assert.Equal(new[] { 2, 0, 1 }, cohorts.Counts.ToArray());
         Assert.Equal(new[] { 0, 2, 0 }, cohorts.Cohorts.ToArray());
         Assert.Equal(new[] { 12.5, 0, 5 }, cohorts.Values.ToArray());
+        Assert.Equal(new[] { "2024-01", "2024-02", "2024-03" }, cohorts.Labels);
+    }
+
+    [Theory]
+    [InlineData(CohortPeriod.Day, "2024-01-01")]
+    [InlineData(CohortPeriod.Week, "2024-W01")]
+    [InlineData(CohortPeriod.Quarter, "2024-Q1")]
+    [InlineData(CohortPeriod.Year, "2024")]
+    public void ByAcquisition_Labels_FollowTheMetricsConvention(CohortPeriod period, string label) =>
+        Assert.Equal(label, Cohorts.ByAcquisition([At(2024, 1, 1)], period, []).Labels[0]);
+
+    [Fact]
+    public void ByAcquisition_MetricsCalendar_UsesItsOffsetAndLabels()
+    {
+        // 02:00 UTC on 1 February is 21:00 on 31 January at UTC−5: a January customer on that calendar.
+        var calendar = new PeriodCalendar(PeriodGranularity.Month, TimeSpan.FromHours(-5));
+        var cohorts = Cohorts.ByAcquisition([new DateTimeOffset(2024, 2, 1, 2, 0, 0, TimeSpan.Zero), At(2024, 2, 10)], calendar, []);
+        Assert.Equal(new[] { "2024-01", "2024-02" }, cohorts.Labels);
+        Assert.Equal(new[] { 1, 1 }, cohorts.Counts.ToArray());
+        Assert.Equal(new DateOnly(2024, 1, 1), cohorts.Starts[0]);
+        Assert.Equal(CohortPeriod.Month, cohorts.Period);
+
+        var weeks = Cohorts.ByAcquisition([At(2024, 1, 7), At(2024, 1, 8)], new PeriodCalendar(PeriodGranularity.Week), []);
+        Assert.Equal(new[] { "2024-W01", "2024-W02" }, weeks.Labels);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Cohorts.ByAcquisition([At(2024, 1, 1)], default(PeriodCalendar), []));
     }
 
     [Theory]

@@ -209,6 +209,40 @@ public sealed class QuantileScoringTests
         }
     }
 
+    [Theory]
+    [InlineData(0)] // reals over many magnitudes, both signs, zeros of both signs
+    [InlineData(1)] // small integers (few differing bits)
+    [InlineData(2)] // values sharing a long common prefix of bits (differences only in the last mantissa bits)
+    public void Score_RadixSortedColumns_MatchAComparisonSort(int shape)
+    {
+        var random = new Random(20 + shape);
+        var values = new double[20_000];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = shape switch
+            {
+                0 => random.Next(10) switch
+                {
+                    0 => 0.0,
+                    1 => -0.0,
+                    _ => (random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-300, 300)),
+                },
+                1 => random.Next(0, 40),
+                _ => BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(1234.5) + random.Next(0, 5000)),
+            };
+        }
+
+        var (scores, bins) = Run(values, 9, TiePolicy.RankFirst);
+        var order = Enumerable.Range(0, values.Length).OrderBy(i => values[i] == 0 ? 0.0 : values[i]).ThenBy(i => i).ToArray();
+        for (var p = 0; p < order.Length; p++)
+        {
+            Assert.Equal(1 + (p * 9 / values.Length), scores[order[p]]);
+        }
+
+        var sorted = values.Select(v => v == 0 ? 0.0 : v).Order().ToArray();
+        Assert.Equal(sorted[((values.Length + 8) / 9) - 1], bins.Edges[0]); // last position of bin 1: ceil(n / 9) - 1
+    }
+
     [Fact]
     public void ToString_DescribesTheBins()
     {

@@ -33,6 +33,30 @@ public sealed class SegmentRuleTests
         Assert.Equal("why", Even.And(Big, "custom", "why").Description);
     }
 
+    private sealed class OddRule : ISegmentRule<int>
+    {
+        public string Name => "odd";
+
+        public string Description => "not divisible by 2";
+
+        public bool Matches(int customer) => customer % 2 != 0;
+    }
+
+    [Fact]
+    public void CustomRule_ComposesAndJoinsAPriorityList()
+    {
+        var odd = new OddRule();
+        var oddAndBig = SegmentRule.From(odd).And(Big);
+        Assert.Equal("(odd and big)", oddAndBig.Name);
+        Assert.True(oddAndBig.Matches(11));
+        Assert.True(Big.Or(odd).Matches(3));
+        var list = new SegmentRuleList<int>([odd, Big], "rest");
+        Assert.Equal("odd", list.SegmentOf(11));
+        Assert.Equal("big", list.SegmentOf(12));
+        Assert.Equal("rest", list.SegmentOf(4));
+        Assert.Same(Even, SegmentRule.From(Even));
+    }
+
     [Fact]
     public void AllAndAny_MatchLikeAndAndOr()
     {

@@ -19,6 +19,7 @@ public sealed class ValueTiersTests
     public void ParetoShare_IsTheTopTwentyPercentsShare()
     {
         Assert.Equal(0.75, ValueTiers.ParetoShare(Values, 0.2).ShareOfTotal, 15);
+        Assert.Equal(ValueTiers.ParetoShare(Values, 0.2), ValueTiers.ParetoShare(Values));
         Assert.Equal(0.5, ValueTiers.ParetoShare(Values, 0.1).ShareOfTotal, 15);
         Assert.Equal(1.0, ValueTiers.ParetoShare(Values, 1.0).ShareOfTotal, 15);
     }

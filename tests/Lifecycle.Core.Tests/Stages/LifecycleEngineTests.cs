@@ -180,18 +180,25 @@ public sealed class LifecycleEngineTests
         var s = Fold(Engine, [Buy("p1", 1), Buy("p2", 5)]);
         var r = Engine.Apply(s, Buy("p1", 1));
         Assert.Equal(ApplyOutcome.Duplicate, r.Outcome);
-        Assert.Same(s, r.State);
+        Assert.Equal(s.EventCount, r.State.EventCount);
+        Assert.Equal(s.Journey.ToArray(), r.State.Journey.ToArray());
         Assert.Equal(0, r.Transitions.Length);
     }
 
     [Fact]
     public void Apply_DuplicateInLongHistory_IsFoundThroughTheIndex()
     {
-        var events = Enumerable.Range(0, 100).Select(i => Touch("t" + i, i)).ToArray();
+        // 300 events: past the 256-event threshold, lookups go through the dictionary index.
+        var events = Enumerable.Range(0, 300).Select(i => Touch("t" + i, i)).ToArray();
         var s = Fold(Engine, events);
         Assert.Equal(ApplyOutcome.Duplicate, Engine.Apply(s, Touch("t3", 3)).Outcome);
-        Assert.Equal(ApplyOutcome.Duplicate, Engine.Apply(s, Touch("t99", 99)).Outcome);
-        Assert.Equal(ApplyOutcome.Applied, Engine.Apply(s, Touch("t100", 100)).Outcome);
+        Assert.Equal(ApplyOutcome.Duplicate, Engine.Apply(s, Touch("t299", 299)).Outcome);
+        var next = Engine.Apply(s, Touch("t300", 300));
+        Assert.Equal(ApplyOutcome.Applied, next.Outcome);
+        Assert.Equal(ApplyOutcome.Duplicate, Engine.Apply(next.State, Touch("t300", 300)).Outcome);
+
+        // The older state does not see the event appended after it.
+        Assert.Equal(ApplyOutcome.Applied, Engine.Apply(s, Touch("t300", 300)).Outcome);
     }
 
     [Fact]
@@ -252,6 +259,29 @@ public sealed class LifecycleEngineTests
         Assert.Equal("Conversion", s.CurrentStage!.Value.Id);
     }
 
+    [Theory]
+    [InlineData(10)]
+    [InlineData(40)]
+    [InlineData(300)]
+    public void Apply_SameStateExtendedFromManyThreads_EachBranchIsIntact(int history)
+    {
+        var s = Fold(Engine, Enumerable.Range(0, history).Select(i => Touch("t" + i, i)));
+        var results = new CustomerState[64];
+        Parallel.For(0, results.Length, i => results[i] = Engine.Apply(s, Buy("p" + i, history + i, i)).State);
+        for (var i = 0; i < results.Length; i++)
+        {
+            var events = results[i].Events.ToArray();
+            Assert.Equal(history + 1, events.Length);
+            Assert.Equal("p" + i, events[^1].Id);
+            Assert.Equal(Enumerable.Range(0, history).Select(k => "t" + k), events[..^1].Select(e => e.Id));
+            Assert.Equal(ApplyOutcome.Duplicate, Engine.Apply(results[i], Buy("p" + i, history + i, i)).Outcome);
+            Assert.Equal(ApplyOutcome.Applied, Engine.Apply(results[i], Buy("p" + ((i + 1) % results.Length), history + 100, 1)).Outcome);
+            Assert.Equal("Conversion", results[i].CurrentStage!.Value.Id);
+        }
+
+        Assert.Equal(history, s.EventCount);
+    }
+
     [Fact]
     public void Apply_UndeclaredCustomKind_ThrowsWithFix()
     {
@@ -281,6 +311,13 @@ public sealed class LifecycleEngineTests
         var s = Fold(Engine, [Buy("p1", 10)]);
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Engine.Evaluate(s, Day(5)));
         Assert.Contains("StageAt", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_DefaultState_ThrowsPointingToStart()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Engine.Apply(default, Touch("t1", 0)));
+        Assert.Contains("LifecycleEngine.Start", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

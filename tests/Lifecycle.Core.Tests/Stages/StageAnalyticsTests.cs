@@ -105,13 +105,25 @@ public sealed class StageAnalyticsTests
         var r = StageMetrics.Compute(Model, States, Day(0), Day(365), acquisitionSpend: 300m);
         Assert.Equal(new ReachMetrics(4, 3), r.Reach);
         Assert.Equal(new AcquisitionMetrics(2, 1, 0.5, 3, 300m, 100m), r.Acquisition);
-        Assert.Equal(new ConversionMetrics(5, 3, 0.6, 4, 200m, 50m, 3, 4 / 3.0), r.Conversion);
+
+        // Ratios come from Lifecycle.Metrics (decimal division), so doubles are compared to 1e-12.
+        var c = r.Conversion;
+        Assert.Equal((5, 3, 4, 200m, 50m, 3), (c.NewContacts, c.Converted, c.Orders, c.Revenue, c.AverageOrderValue!.Value, c.Purchasers));
+        Assert.Equal(0.6, c.ConversionRate!.Value, 1e-12);
+        Assert.Equal(4 / 3.0, c.PurchaseFrequency!.Value, 1e-12);
 
         // Nobody was a customer before day 0: churn is undefined, not 0.
-        Assert.Equal(new RetentionMetrics(0, 0, null, 3, 1, 1 / 3.0, 2, 0.5), r.Retention);
+        var t = r.Retention;
+        Assert.Equal((0, 0, (double?)null, 3, 1, 2), (t.CustomersAtStart, t.Churned, t.ChurnRate, t.Customers, t.RepeatCustomers, t.CsatResponses));
+        Assert.Equal(1 / 3.0, t.RepeatPurchaseRate!.Value, 1e-12);
+        Assert.Equal(0.5, t.Csat!.Value, 1e-12);
 
         // Latest answers a 10, b 3, d 9, e 8: 2 promoters, 1 detractor of 4 → NPS 25. Advocates a (NPS 10) and e (referral) of 3 customers.
-        Assert.Equal(new LoyaltyMetrics(4, 2, 1, 25.0, 1, 1 / 3.0, 2, 2 / 3.0), r.Loyalty);
+        var l = r.Loyalty;
+        Assert.Equal((4, 2, 1, 1, 2), (l.NpsRespondents, l.Promoters, l.Detractors, l.Referrals, l.Advocates));
+        Assert.Equal(25.0, l.Nps!.Value, 1e-12);
+        Assert.Equal(1 / 3.0, l.ReferralsPerCustomer!.Value, 1e-12);
+        Assert.Equal(2 / 3.0, l.ShareOfAdvocates!.Value, 1e-12);
     }
 
     [Fact]

@@ -1,0 +1,374 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Lifecycle.Clv;
+using Lifecycle.Cli.IO;
+
+namespace Lifecycle.Cli.Commands;
+
+/// <summary>The CLV II models in <c>fit</c> and <c>predict</c>: Pareto/NBD and MBG/NBD on summary CSVs, BG/BB on discrete CSVs, sBG on cohort survival CSVs, and <c>--bootstrap N</c> intervals.</summary>
+internal static class ClvModelsCli
+{
+    /// <summary>Model names the verbs accept in addition to bgnbd and gamma-gamma.</summary>
+    public static readonly string[] Models = ["pareto-nbd", "mbgnbd", "bgbb", "sbg"];
+
+    /// <summary>Fits one of <see cref="Models"/> and writes the CLI.md document; returns whether it converged.</summary>
+    public static bool Fit(string name, string path, TimeUnit unit, TextWriter document, out string table)
+    {
+        switch (name)
+        {
+            case "pareto-nbd":
+            {
+                var fit = ParetoNbdModel.Fit(CountRows(path, unit));
+                ModelFile.Write(document, name, fit);
+                table = Table(name, fit);
+                return fit.Converged;
+            }
+
+            case "mbgnbd":
+            {
+                var fit = MbgNbdModel.Fit(CountRows(path, unit));
+                ModelFile.Write(document, name, fit);
+                table = Table(name, fit);
+                return fit.Converged;
+            }
+
+            case "bgbb":
+            {
+                var fit = BgBbModel.Fit(ReadDiscrete(path).Data);
+                ModelFile.Write(document, name, fit);
+                table = Table(name, fit);
+                return fit.Converged;
+            }
+
+            default:
+            {
+                var fit = ShiftedBetaGeometricModel.Fit(ReadCohorts(path).Data);
+                ModelFile.Write(document, name, fit);
+                table = Table(name, fit);
+                return fit.Converged;
+            }
+        }
+    }
+
+    /// <summary>Builds a continuous-time transaction model from a model file, or null when the name is not one of these.</summary>
+    public static ITransactionModel? TransactionModel(string path, string model, Dictionary<string, double> p, TimeUnit unit) => model switch
+    {
+        "pareto-nbd" => new ParetoNbdModel(ModelFile.Get(path, model, p, "r"), ModelFile.Get(path, model, p, "alpha"), ModelFile.Get(path, model, p, "s"), ModelFile.Get(path, model, p, "beta"), unit),
+        "mbgnbd" => new MbgNbdModel(ModelFile.Get(path, model, p, "r"), ModelFile.Get(path, model, p, "alpha"), ModelFile.Get(path, model, p, "a"), ModelFile.Get(path, model, p, "b"), unit),
+        _ => null,
+    };
+
+    /// <summary>Bootstrap intervals of p_alive, expected_purchases and (with a spend model) clv, by refitting the model named in the file on the summary rows.</summary>
+    public static Dictionary<string, (double[] Lower, double[] Upper)> BootstrapIntervals(string model, CompressedSummaries data, SummaryFile summary, double horizon, ISpendModel? spend, DiscreteDiscounting? discounting, int replicates, int seed, Progress progress)
+    {
+        var options = new BootstrapOptions { Replicates = replicates, Seed = seed, Progress = new Reporter(progress) };
+        var result = new Dictionary<string, (double[] Lower, double[] Upper)>(StringComparer.Ordinal);
+        BootstrapResult predictions, clv = null!;
+        switch (model)
+        {
+            case "bgnbd":
+                predictions = Bootstrap.TransactionPredictions(data, BgNbdModel.Fit, summary.Frequency, summary.Recency, summary.T, horizon, options);
+                if (spend is not null)
+                {
+                    clv = Bootstrap.LifetimeValue(data, BgNbdModel.Fit, spend, summary.Frequency, summary.Recency, summary.T, summary.MonetaryValue, discounting!, options);
+                }
+
+                break;
+            case "pareto-nbd":
+                predictions = Bootstrap.TransactionPredictions(data, ParetoNbdModel.Fit, summary.Frequency, summary.Recency, summary.T, horizon, options);
+                if (spend is not null)
+                {
+                    clv = Bootstrap.LifetimeValue(data, ParetoNbdModel.Fit, spend, summary.Frequency, summary.Recency, summary.T, summary.MonetaryValue, discounting!, options);
+                }
+
+                break;
+            default:
+                predictions = Bootstrap.TransactionPredictions(data, MbgNbdModel.Fit, summary.Frequency, summary.Recency, summary.T, horizon, options);
+                if (spend is not null)
+                {
+                    clv = Bootstrap.LifetimeValue(data, MbgNbdModel.Fit, spend, summary.Frequency, summary.Recency, summary.T, summary.MonetaryValue, discounting!, options);
+                }
+
+                break;
+        }
+
+        Add(result, predictions, "p_alive");
+        Add(result, predictions, "expected_purchases");
+        if (spend is not null)
+        {
+            Add(result, clv, "clv");
+        }
+
+        return result;
+    }
+
+    /// <summary><c>predict</c> for a BG/BB model: one output row per input row of the discrete CSV.</summary>
+    public static void PredictDiscrete(string modelPath, Dictionary<string, double> p, string path, double horizon, int replicates, int seed, TextWriter writer, Progress progress)
+    {
+        if (horizon != Math.Floor(horizon))
+        {
+            throw new CliInputException(string.Create(CultureInfo.InvariantCulture, $"--horizon {horizon} must be a whole number of opportunities for a bgbb model."));
+        }
+
+        var model = new BgBbModel(ModelFile.Get(modelPath, "bgbb", p, "alpha"), ModelFile.Get(modelPath, "bgbb", p, "beta"), ModelFile.Get(modelPath, "bgbb", p, "gamma"), ModelFile.Get(modelPath, "bgbb", p, "delta"));
+        var (data, x, tx, n, w) = ReadDiscrete(path);
+        var alive = new double[x.Length];
+        var expected = new double[x.Length];
+        model.ProbabilityAlive(x, tx, n, alive);
+        model.ConditionalExpectedTransactions(horizon, x, tx, n, expected);
+        BootstrapResult? intervals = null;
+        if (replicates > 0)
+        {
+            intervals = Bootstrap.Run(
+                data,
+                BgBbModel.Fit,
+                (m, d) =>
+                {
+                    m.ProbabilityAlive(x, tx, n, d[..x.Length]);
+                    m.ConditionalExpectedTransactions(horizon, x, tx, n, d.Slice(x.Length, x.Length));
+                },
+                ["p_alive", "expected_purchases"],
+                x.Length,
+                new BootstrapOptions { Replicates = replicates, Seed = seed, Progress = new Reporter(progress) });
+        }
+
+        writer.WriteLine(intervals is null
+            ? "frequency,recency,periods,weight,p_alive,expected_purchases"
+            : "frequency,recency,periods,weight,p_alive,p_alive_lower,p_alive_upper,expected_purchases,expected_purchases_lower,expected_purchases_upper");
+        for (var i = 0; i < x.Length; i++)
+        {
+            writer.Write(string.Join(',', Output.Number(x[i]), Output.Number(tx[i]), Output.Number(n[i]), Output.Number(w[i]), Output.Number(alive[i])));
+            if (intervals is not null)
+            {
+                writer.Write(',' + Output.Number(intervals[0, i].Lower) + ',' + Output.Number(intervals[0, i].Upper));
+            }
+
+            writer.Write(',' + Output.Number(expected[i]));
+            if (intervals is not null)
+            {
+                writer.Write(',' + Output.Number(intervals[1, i].Lower) + ',' + Output.Number(intervals[1, i].Upper));
+            }
+
+            writer.WriteLine();
+        }
+    }
+
+    /// <summary><c>predict</c> for an sBG model: survival, retention, churn probability, expected active customers (from the file's period-0 total) and DERL for periods 0..H.</summary>
+    public static void PredictSurvival(string modelPath, Dictionary<string, double> p, string? path, double horizon, double discountRate, TextWriter writer)
+    {
+        var model = new ShiftedBetaGeometricModel(ModelFile.Get(modelPath, "sbg", p, "alpha"), ModelFile.Get(modelPath, "sbg", p, "beta"));
+        var size = path is null ? 1 : ReadCohorts(path).CohortSize;
+        var periods = (int)Math.Floor(horizon);
+        writer.WriteLine("period,survival,retention,churn_probability,expected_active,derl");
+        for (var t = 0; t <= periods; t++)
+        {
+            writer.WriteLine(string.Join(
+                ',',
+                t.ToString(CultureInfo.InvariantCulture),
+                Output.Number(model.Survival(t)),
+                t == 0 ? string.Empty : Output.Number(model.Retention(t)),
+                t == 0 ? string.Empty : Output.Number(model.ChurnProbability(t)),
+                Output.Number(size * model.Survival(t)),
+                Output.Number(model.DiscountedExpectedResidualLifetime(discountRate, t))));
+        }
+    }
+
+    /// <summary>Reads a discrete (BG/BB) CSV: frequency,recency,periods[,weight|weights].</summary>
+    public static (DiscreteSummaries Data, double[] X, double[] Tx, double[] N, double[] W) ReadDiscrete(string path)
+    {
+        var rows = ReadNumbers(path, [["frequency", "x"], ["recency", "t_x"], ["periods", "n"], ["weight", "weights"]], 3, "frequency,recency,periods[,weight]");
+        var (x, tx, n) = (rows.Columns[0], rows.Columns[1], rows.Columns[2]);
+        var w = rows.Columns[3] ?? [.. x.Select(_ => 1.0)];
+        try
+        {
+            return (DiscreteSummaries.Create(x, tx, n, w), x, tx, n, w);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliInputException(path + ": " + RowToLine(e.Message, rows.Lines), e);
+        }
+    }
+
+    /// <summary>Reads a cohort survival CSV: period,active[,cohort]; each cohort's first row is its size at period 0.</summary>
+    public static (SurvivalData Data, double CohortSize) ReadCohorts(string path)
+    {
+        var file = ReadRaw(path, "period,active[,cohort]");
+        var period = SummaryCsvReader.Find(file.Header, ["period"]);
+        var active = SummaryCsvReader.Find(file.Header, ["active"]);
+        var cohort = SummaryCsvReader.Find(file.Header, ["cohort"]);
+        if (period < 0 || active < 0)
+        {
+            throw CliInputException.At(path, 1, $"missing column(s) {(period < 0 ? "period " : string.Empty)}{(active < 0 ? "active" : string.Empty)}; the header has {string.Join(",", file.Header)}. Expected period,active[,cohort]");
+        }
+
+        var cohorts = new List<(string Name, List<double> Active)>();
+        var expectedPeriod = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (line, fields) in file.Rows)
+        {
+            var name = cohort < 0 ? string.Empty : fields[cohort];
+            var t = SummaryCsvReader.Number(fields[period], path, line, period, "period");
+            var a = SummaryCsvReader.Number(fields[active], path, line, active, "active");
+            if (!expectedPeriod.TryGetValue(name, out var next))
+            {
+                cohorts.Add((name, []));
+                next = 0;
+            }
+
+            if (t != next)
+            {
+                throw CliInputException.At(path, line, period + 1, "period", string.Create(CultureInfo.InvariantCulture, $"period {t} out of order; expected {next} (each cohort lists periods 0, 1, 2, ... in order, starting with its size at period 0)"));
+            }
+
+            var list = cohorts.First(c => c.Name == name).Active;
+            if (list.Count > 0 && a > list[^1])
+            {
+                throw CliInputException.At(path, line, active + 1, "active", string.Create(CultureInfo.InvariantCulture, $"{a} active exceeds the {list[^1]} of the period before; a cohort can only shrink"));
+            }
+
+            list.Add(a);
+            expectedPeriod[name] = next + 1;
+        }
+
+        if (cohorts.Count == 0 || cohorts.Any(c => c.Active.Count < 2))
+        {
+            throw CliInputException.At(path, 2, "each cohort needs its size at period 0 and at least one later count");
+        }
+
+        return (SurvivalData.FromCohorts(cohorts.Select(c => (IReadOnlyList<double>)c.Active)), cohorts.Sum(c => c.Active[0]));
+    }
+
+    private static CompressedSummaries CountRows(string path, TimeUnit unit)
+    {
+        var summary = SummaryCsvReader.ReadFile(path);
+        FitCommand.CheckCounts(path, summary);
+        return FitCommand.Compress(path, summary, unit);
+    }
+
+    private static void Add(Dictionary<string, (double[] Lower, double[] Upper)> result, BootstrapResult r, string quantity)
+    {
+        var lower = new double[r.Customers];
+        var upper = new double[r.Customers];
+        for (var i = 0; i < r.Customers; i++)
+        {
+            lower[i] = r[quantity, i].Lower;
+            upper[i] = r[quantity, i].Upper;
+        }
+
+        result[quantity] = (lower, upper);
+    }
+
+    private static (double[][] Columns, long[] Lines) ReadNumbers(string path, string[][] names, int required, string expected)
+    {
+        var file = ReadRaw(path, expected);
+        var index = names.Select(n => SummaryCsvReader.Find(file.Header, n)).ToArray();
+        var missing = Enumerable.Range(0, required).Where(i => index[i] < 0).Select(i => names[i][0]).ToArray();
+        if (missing.Length > 0)
+        {
+            throw CliInputException.At(path, 1, $"missing column(s) {string.Join(", ", missing)}; the header has {string.Join(",", file.Header)}. Expected {expected}");
+        }
+
+        var columns = new double[names.Length][];
+        for (var c = 0; c < names.Length; c++)
+        {
+            if (index[c] < 0)
+            {
+                columns[c] = null!;
+                continue;
+            }
+
+            columns[c] = [.. file.Rows.Select(r => SummaryCsvReader.Number(r.Fields[index[c]], path, r.Line, index[c], names[c][0]))];
+        }
+
+        return (columns, [.. file.Rows.Select(r => r.Line)]);
+    }
+
+    private static (string[] Header, List<(long Line, string[] Fields)> Rows) ReadRaw(string path, string expected)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CliInputException($"{path}: file not found; pass the path of a CSV with columns {expected}.");
+        }
+
+        using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null, MissingFieldFound = null, TrimOptions = TrimOptions.Trim };
+        using var csv = new CsvReader(reader, config);
+        if (!csv.Read())
+        {
+            throw CliInputException.At(path, 1, "the file is empty; expected a header row " + expected);
+        }
+
+        csv.ReadHeader();
+        var header = csv.HeaderRecord ?? [];
+        var rows = new List<(long, string[])>();
+        while (csv.Read())
+        {
+            var line = csv.Parser.RawRow;
+            if (csv.Parser.Count == 1 && string.IsNullOrWhiteSpace(csv.Parser[0]))
+            {
+                continue;
+            }
+
+            if (csv.Parser.Count != header.Length)
+            {
+                throw CliInputException.At(path, line, $"ragged row: expected {header.Length} fields as in the header, found {csv.Parser.Count}");
+            }
+
+            rows.Add((line, Enumerable.Range(0, header.Length).Select(i => csv.Parser[i] ?? string.Empty).ToArray()));
+        }
+
+        if (rows.Count == 0)
+        {
+            throw CliInputException.At(path, 2, "no data rows; the model needs at least one row");
+        }
+
+        return (header, rows);
+    }
+
+    private static string RowToLine(string message, long[] lines)
+    {
+        if (message.StartsWith("row ", StringComparison.Ordinal))
+        {
+            var colon = message.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 4 && int.TryParse(message.AsSpan(4, colon - 4), NumberStyles.None, CultureInfo.InvariantCulture, out var row) && row < lines.Length)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"line {lines[row]}") + message[colon..];
+            }
+        }
+
+        return message;
+    }
+
+    private static string Table<TModel>(string name, FitResult<TModel> fit)
+        where TModel : class
+    {
+        var w = new StringWriter(CultureInfo.InvariantCulture);
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model: {name}   customers: {fit.CustomersUsed}"));
+        w.WriteLine("parameter      estimate     std. error");
+        for (var i = 0; i < fit.ParameterNames.Count; i++)
+        {
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{fit.ParameterNames[i],-9} {fit.Parameters[i],13:G8} {fit.StandardErrors[i],14:G6}"));
+        }
+
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"log-likelihood: {fit.LogLikelihood:F4}   converged: {(fit.Converged ? "yes" : "no")} ({fit.ExitReason})   iterations: {fit.Iterations}"));
+        return w.ToString();
+    }
+
+    /// <summary>Bootstrap progress on the CLI's progress line (stderr, terminals only).</summary>
+    private sealed class Reporter(Progress progress) : IProgress<BootstrapProgress>
+    {
+        private readonly Lock _lock = new();
+
+        public void Report(BootstrapProgress value)
+        {
+            // One line per tenth of the run (progress is shown on terminals only).
+            if (value.Completed * 10 / value.Total != (value.Completed - 1) * 10 / value.Total || value.Completed == value.Total)
+            {
+                lock (_lock)
+                {
+                    progress.Step(string.Create(CultureInfo.InvariantCulture, $"bootstrap: {value.Completed}/{value.Total} replicates ({value.Failed} failed)"));
+                }
+            }
+        }
+    }
+}

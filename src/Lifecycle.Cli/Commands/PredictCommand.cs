@@ -1,0 +1,178 @@
+using System.CommandLine;
+using System.Globalization;
+using Lifecycle.Clv;
+using Lifecycle.Cli.IO;
+
+namespace Lifecycle.Cli.Commands;
+
+/// <summary><c>lifecycle predict SUMMARY --model-file model.json --horizon H</c>: per-customer P(alive), expected purchases and, with a spend model, expected spend and CLV.</summary>
+internal static class PredictCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var file = new Argument<string>("SUMMARY") { Description = "Summary CSV: customer_id,frequency,recency,T[,monetary_value]; for a bgbb model a discrete CSV frequency,recency,periods[,weight]; for an sbg model a cohort CSV period,active[,cohort] (horizon = last period projected)." };
+        var modelFile = new Option<string>("--model-file") { Description = "Transaction model JSON (from 'fit --out', or hand-written with model and parameters).", Required = true };
+        var horizon = new Option<double>("--horizon") { Description = "Prediction window for expected purchases, in model time units (--unit).", Required = true };
+        var unit = CommonOptions.Unit();
+        var spendFile = new Option<string?>("--spend-model") { Description = "Spend model JSON (gamma-gamma): adds expected_spend and clv." };
+        var months = new Option<int>("--months") { Description = "CLV horizon in discount periods (months).", DefaultValueFactory = _ => 12 };
+        var rate = new Option<double>("--discount-rate") { Description = "Discount rate per period (0.01 = 1% per month).", DefaultValueFactory = _ => 0.01 };
+        var unitPerMonth = new Option<double?>("--unit-per-month") { Description = "Model time units per period (default 30 for days, 4.345 for weeks)." };
+        var output = CommonOptions.Out("Write the CSV to this file instead of stdout.");
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Refit the model on SUMMARY this many times (customers resampled) and add _lower/_upper columns: 95% percentile intervals.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the --bootstrap resampling.", DefaultValueFactory = _ => 0 };
+        var command = new Command("predict", "Per-customer predictions from a fitted model: p_alive, expected_purchases[, expected_spend, clv].") { file };
+        foreach (var o in new Option[] { modelFile, horizon, unit, spendFile, months, rate, unitPerMonth, output, bootstrap, seed })
+        {
+            command.Options.Add(o);
+        }
+
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(file)!;
+            var timeUnit = CommonOptions.ParseUnit(parse.GetValue(unit)!);
+            var h = parse.GetValue(horizon);
+            if (!double.IsFinite(h) || h < 0)
+            {
+                throw new CliInputException(string.Create(CultureInfo.InvariantCulture, $"--horizon {h} must be a finite number >= 0 (model time units)."));
+            }
+
+            var replicates = parse.GetValue(bootstrap);
+            if (replicates is < 0 or 1)
+            {
+                throw new CliInputException(string.Create(CultureInfo.InvariantCulture, $"--bootstrap {replicates} must be 0 (no intervals) or at least 2 replicates (a few hundred for 95% intervals)."));
+            }
+
+            var modelPath = parse.GetValue(modelFile)!;
+            var (modelName, modelParameters) = ModelFile.Read(modelPath);
+            if (modelName is "bgbb" or "sbg")
+            {
+                using var special = Output.Open(parse.GetValue(output), context.Out);
+                if (modelName == "bgbb")
+                {
+                    ClvModelsCli.PredictDiscrete(modelPath, modelParameters, path, h, replicates, parse.GetValue(seed), special, context.Progress);
+                }
+                else
+                {
+                    ClvModelsCli.PredictSurvival(modelPath, modelParameters, path, h, parse.GetValue(rate), special);
+                }
+
+                special.Flush();
+                context.Progress.Done();
+                return CliApp.Success;
+            }
+
+            var transactions = ReadTransactionModel(modelPath, timeUnit);
+            var spend = parse.GetValue(spendFile) is { } sp ? ReadSpendModel(sp) : null;
+            var summary = SummaryCsvReader.ReadFile(path);
+            if (spend is not null && !summary.HasMonetaryValue)
+            {
+                throw new CliInputException($"{path}:1: --spend-model needs a monetary_value (or zbar) column.");
+            }
+
+            FitCommand.CheckCounts(path, summary);
+            var n = summary.Count;
+            var pAlive = new double[n];
+            var expected = new double[n];
+            double[]? expectedSpend = null;
+            double[]? clv = null;
+            Dictionary<string, (double[] Lower, double[] Upper)>? intervals = null;
+            try
+            {
+                transactions.ProbabilityAlive(summary.Frequency, summary.Recency, summary.T, pAlive);
+                transactions.ConditionalExpectedTransactions(h, summary.Frequency, summary.Recency, summary.T, expected);
+                if (spend is not null)
+                {
+                    var periodUnits = parse.GetValue(unitPerMonth) ?? (timeUnit == TimeUnit.Weeks ? 4.345 : 30);
+                    var discounting = new DiscreteDiscounting(parse.GetValue(months), periodUnits, parse.GetValue(rate));
+                    expectedSpend = new double[n];
+                    clv = new double[n];
+                    spend.ConditionalExpectedSpend(summary.Frequency, summary.MonetaryValue, expectedSpend);
+                    CustomerLifetimeValue.Discrete(transactions, spend, summary.Frequency, summary.Recency, summary.T, summary.MonetaryValue, discounting, clv);
+                }
+
+                if (replicates > 0)
+                {
+                    var periodUnits = parse.GetValue(unitPerMonth) ?? (timeUnit == TimeUnit.Weeks ? 4.345 : 30);
+                    var discounting = spend is null ? null : new DiscreteDiscounting(parse.GetValue(months), periodUnits, parse.GetValue(rate));
+                    intervals = ClvModelsCli.BootstrapIntervals(modelName, FitCommand.Compress(path, summary, timeUnit), summary, h, spend, discounting, replicates, parse.GetValue(seed), context.Progress);
+                    context.Progress.Done();
+                }
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliInputException(path + ": " + e.Message, e);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new CliInputException(path + ": " + e.Message, e);
+            }
+
+            using (var writer = Output.Open(parse.GetValue(output), context.Out))
+            {
+                var header = spend is null ? "customer_id,p_alive,expected_purchases" : "customer_id,p_alive,expected_purchases,expected_spend,clv";
+                if (intervals is not null)
+                {
+                    header += ",p_alive_lower,p_alive_upper,expected_purchases_lower,expected_purchases_upper" + (spend is null ? string.Empty : ",clv_lower,clv_upper");
+                }
+
+                writer.WriteLine(header);
+                for (var i = 0; i < n; i++)
+                {
+                    writer.Write(Output.Cell(summary.Ids[i]));
+                    writer.Write(',');
+                    writer.Write(Output.Number(pAlive[i]));
+                    writer.Write(',');
+                    writer.Write(Output.Number(expected[i]));
+                    if (spend is not null)
+                    {
+                        writer.Write(',');
+                        writer.Write(Output.Number(expectedSpend![i]));
+                        writer.Write(',');
+                        writer.Write(Output.Number(clv![i]));
+                    }
+
+                    if (intervals is not null)
+                    {
+                        foreach (var (name, (lower, upper)) in intervals)
+                        {
+                            writer.Write(',');
+                            writer.Write(Output.Number(lower[i]));
+                            writer.Write(',');
+                            writer.Write(Output.Number(upper[i]));
+                        }
+                    }
+
+                    writer.WriteLine();
+                }
+
+                writer.Flush();
+            }
+
+            return CliApp.Success;
+        });
+        return command;
+    }
+
+    private static ITransactionModel ReadTransactionModel(string path, TimeUnit unit)
+    {
+        var (model, p) = ModelFile.Read(path);
+        return model switch
+        {
+            "bgnbd" => new BgNbdModel(ModelFile.Get(path, model, p, "r"), ModelFile.Get(path, model, p, "alpha"), ModelFile.Get(path, model, p, "a"), ModelFile.Get(path, model, p, "b"), unit),
+            _ => ClvModelsCli.TransactionModel(path, model, p, unit)
+                ?? throw new CliInputException($"{path}: model \"{model}\" cannot predict transactions here; use a bgnbd, pareto-nbd, mbgnbd, bgbb or sbg model file (from 'lifecycle fit --model ... --out model.json')."),
+        };
+    }
+
+    private static GammaGammaModel ReadSpendModel(string path)
+    {
+        var (model, p) = ModelFile.Read(path);
+        if (model != "gamma-gamma")
+        {
+            throw new CliInputException($"{path}: --spend-model must be a gamma-gamma model file, found \"{model}\".");
+        }
+
+        return new GammaGammaModel(ModelFile.Get(path, model, p, "p"), ModelFile.Get(path, model, p, "q"), ModelFile.Get(path, model, p, "v"));
+    }
+}

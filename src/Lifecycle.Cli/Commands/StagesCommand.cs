@@ -1,0 +1,413 @@
+using System.CommandLine;
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Lifecycle.Cli.IO;
+using Lifecycle.Stages;
+
+namespace Lifecycle.Cli.Commands;
+
+/// <summary><c>lifecycle stages EVENTS</c>: folds an events CSV through a stage model and prints distribution, funnel, flows, time in stage and stage metrics.</summary>
+internal static class StagesCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var file = new Argument<string>("EVENTS") { Description = "Events CSV with header: event_id,customer_id,timestamp,kind[,amount][,score]. Kinds: touch, impression, visit, lead_captured, purchase, refund, nps_response, csat_response, referral, review, support_contact, cancellation." };
+        var asOf = CommonOptions.Date("--as-of", "Report date; default the last event. Later events are left out and counted");
+        var from = CommonOptions.Date("--from", "Start of the period for flows and stage metrics; default the first event");
+        var model = new Option<string>("--model") { Description = "Stage model: reach-to-loyalty (Reach, Acquisition, Conversion, Retention, Loyalty, AtRisk, Churned) or awareness-to-advocacy.", DefaultValueFactory = _ => "reach-to-loyalty" }.WithValues("reach-to-loyalty", "awareness-to-advocacy");
+        var spend = new Option<decimal?>("--acquisition-spend") { Description = "Acquisition spend in the period, for CAC." };
+        var json = CommonOptions.Json();
+        var command = new Command("stages", "Run the lifecycle stage model over an events CSV: stage distribution, funnel, flows, time in stage and stage metrics.") { file };
+        command.Options.Add(asOf);
+        command.Options.Add(from);
+        command.Options.Add(model);
+        command.Options.Add(spend);
+        command.Options.Add(json);
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(file)!;
+            var stageModel = parse.GetValue(model) == "awareness-to-advocacy" ? StageModels.AwarenessToAdvocacy() : StageModels.ReachToLoyalty();
+            var events = ReadEvents(path, stageModel, context.Progress);
+            if (events.Count == 0)
+            {
+                throw new CliInputException($"{path}: no events; the file has a header but no rows.");
+            }
+
+            var reportDate = CommonOptions.ParseDate(parse.GetValue(asOf), "--as-of") ?? events.Max(e => e.Timestamp);
+            var excluded = events.Count(e => e.Timestamp > reportDate);
+            var kept = events.Where(e => e.Timestamp <= reportDate).ToList();
+            if (kept.Count == 0)
+            {
+                throw new CliInputException($"--as-of {reportDate:yyyy-MM-dd} is before every event; pick a later date.");
+            }
+
+            var periodStart = CommonOptions.ParseDate(parse.GetValue(from), "--from") ?? kept.Min(e => e.Timestamp);
+            var periodEnd = reportDate.AddTicks(1);
+            if (periodStart >= periodEnd)
+            {
+                throw new CliInputException($"--from {periodStart:yyyy-MM-dd} is not before the report date {reportDate:yyyy-MM-dd}; pick an earlier --from.");
+            }
+
+            var run = Fold(new LifecycleEngine(stageModel, OutOfOrderPolicy.Refold), kept, reportDate);
+            var report = new StagesReport(
+                parse.GetValue(model)!,
+                stageModel,
+                reportDate,
+                periodStart,
+                kept.Count,
+                excluded,
+                run.Duplicates,
+                run.Refolds,
+                run.States,
+                StageAnalytics.Distribution(stageModel, run.States, reportDate),
+                StageAnalytics.Funnel(stageModel, run.States, reportDate),
+                StageAnalytics.Flows(stageModel, run.States, periodStart, periodEnd),
+                StageAnalytics.TimeInStage(stageModel, run.States, reportDate),
+                StageMetrics.Compute(stageModel, run.States, periodStart, periodEnd, parse.GetValue(spend)));
+            if (parse.GetValue(json))
+            {
+                WriteJson(context.Out, report);
+            }
+            else
+            {
+                WriteText(context.Out, report);
+            }
+
+            context.Out.Flush();
+            context.Error.WriteLine(FormattableString.Invariant($"{path}: {kept.Count} events, {run.States.Count} customers; {excluded} events after --as-of left out, {run.Duplicates} repeated event ids ignored, {run.Refolds} late events re-folded."));
+            return CliApp.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Reads and validates the events; every problem names the file, the line and the column.</summary>
+    public static List<LifecycleEvent> ReadEvents(string path, StageModel model, Progress progress)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CliInputException($"{path}: file not found; pass the path of an events CSV (event_id,customer_id,timestamp,kind,amount,score).");
+        }
+
+        using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null, MissingFieldFound = null, DetectColumnCountChanges = false, TrimOptions = TrimOptions.Trim };
+        using var csv = new CsvReader(reader, config);
+        if (!csv.Read())
+        {
+            throw CliInputException.At(path, 1, "the file is empty; expected the header event_id,customer_id,timestamp,kind,amount,score");
+        }
+
+        csv.ReadHeader();
+        var header = csv.HeaderRecord ?? [];
+        int Col(string name) => Array.FindIndex(header, h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase));
+        int id = Col("event_id"), customer = Col("customer_id"), timestamp = Col("timestamp"), kind = Col("kind"), amount = Col("amount"), score = Col("score");
+        var missing = new[] { ("event_id", id), ("customer_id", customer), ("timestamp", timestamp), ("kind", kind) }.Where(c => c.Item2 < 0).Select(c => "'" + c.Item1 + "'").ToArray();
+        if (missing.Length > 0)
+        {
+            throw CliInputException.At(path, 1, $"missing column(s) {string.Join(", ", missing)}; the header has {string.Join(",", header)}. Expected event_id,customer_id,timestamp,kind[,amount][,score]");
+        }
+
+        var events = new List<LifecycleEvent>();
+        while (csv.Read())
+        {
+            var line = csv.Parser.RawRow;
+            if (csv.Parser.Count == 1 && string.IsNullOrWhiteSpace(csv.Parser[0]))
+            {
+                continue;
+            }
+
+            if (csv.Parser.Count != header.Length)
+            {
+                throw CliInputException.At(path, line, $"ragged row: expected {header.Length} fields as in the header, found {csv.Parser.Count}");
+            }
+
+            var eventId = Required(csv, id, "event_id", path, line, "the event id is empty; every event needs an id unique within its customer (replays are recognised by it)");
+            var customerId = Required(csv, customer, "customer_id", path, line, "the customer id is empty; every event belongs to one customer");
+            var when = ParseTimestamp(Required(csv, timestamp, "timestamp", path, line, "the timestamp is empty"), path, line, timestamp + 1);
+            var kindText = Required(csv, kind, "kind", path, line, "the kind is empty");
+            if (!EventKind.TryParse(kindText, model.CustomEventKinds, out var eventKind))
+            {
+                throw CliInputException.At(path, line, kind + 1, "kind", $"unknown event kind '{kindText}'; use one of {string.Join(", ", EventKind.BuiltIn.Select(k => k.Name))}");
+            }
+
+            var money = ParseOptional(csv, amount, "amount", path, line, s => decimal.Parse(s, NumberStyles.Number, CultureInfo.InvariantCulture));
+            var answer = ParseOptional(csv, score, "score", path, line, s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture));
+            try
+            {
+                events.Add(new LifecycleEvent(eventId, customerId, when, eventKind, money, answer));
+            }
+            catch (ArgumentException e)
+            {
+                var column = e.ParamName switch { "amount" => amount, "score" => score, _ => -1 };
+                throw column >= 0
+                    ? CliInputException.At(path, line, column + 1, e.ParamName!, FirstSentence(e.Message))
+                    : CliInputException.At(path, line, FirstSentence(e.Message));
+            }
+
+            progress.Report("reading events", events.Count);
+        }
+
+        progress.Done();
+        return events;
+    }
+
+    private static (List<CustomerState> States, int Duplicates, int Refolds) Fold(LifecycleEngine engine, List<LifecycleEvent> events, DateTimeOffset asOf)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var states = new List<CustomerState>();
+        int duplicates = 0, refolds = 0;
+        foreach (var e in events)
+        {
+            if (!index.TryGetValue(e.CustomerId, out var i))
+            {
+                i = states.Count;
+                index.Add(e.CustomerId, i);
+                states.Add(engine.Start(e.CustomerId));
+            }
+
+            var r = engine.Apply(states[i], e);
+            duplicates += r.Outcome == ApplyOutcome.Duplicate ? 1 : 0;
+            refolds += r.Outcome == ApplyOutcome.Refolded ? 1 : 0;
+            states[i] = r.State;
+        }
+
+        for (var i = 0; i < states.Count; i++)
+        {
+            states[i] = engine.Evaluate(states[i], asOf).State;
+        }
+
+        states.Sort((a, b) => NaturalIdComparer.Instance.Compare(a.CustomerId, b.CustomerId));
+        return (states, duplicates, refolds);
+    }
+
+    private static string Required(CsvReader csv, int index, string name, string path, long line, string problem)
+    {
+        var value = csv.Parser[index];
+        return string.IsNullOrWhiteSpace(value) ? throw CliInputException.At(path, line, index + 1, name, problem) : value;
+    }
+
+    private static T? ParseOptional<T>(CsvReader csv, int index, string name, string path, long line, Func<string, T> parse)
+        where T : struct
+    {
+        if (index < 0 || string.IsNullOrWhiteSpace(csv.Parser[index]))
+        {
+            return null;
+        }
+
+        try
+        {
+            return parse(csv.Parser[index]);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            throw CliInputException.At(path, line, index + 1, name, $"'{csv.Parser[index]}' is not a number; use a dot as the decimal separator");
+        }
+    }
+
+    private static DateTimeOffset ParseTimestamp(string text, string path, long line, int column)
+    {
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+        {
+            return value;
+        }
+
+        throw CliInputException.At(path, line, column, "timestamp", $"'{text}' is not a date or time; use ISO 8601 (2025-01-31 or 2025-01-31T14:05:00Z)");
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return cut >= 0 ? message[..cut] : message;
+    }
+
+    private static string Date(DateTimeOffset d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Days(TimeSpan? t) => t is { } v ? v.TotalDays.ToString("0.#", CultureInfo.InvariantCulture) : "-";
+
+    private static string Pct(double? v) => v is { } x ? x.ToString("P1", CultureInfo.InvariantCulture) : "-";
+
+    private static string Num(double? v, string format = "0.##") => v is { } x ? x.ToString(format, CultureInfo.InvariantCulture) : "-";
+
+    private static string Money(decimal? v) => v is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) : "-";
+
+    private static void WriteText(TextWriter w, StagesReport r)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        w.WriteLine(string.Create(inv, $"Stage model {r.ModelName}: {r.Events} events, {r.States.Count} customers, as of {Date(r.AsOf)}"));
+        w.WriteLine();
+        w.WriteLine(string.Create(inv, $"Stage distribution on {Date(r.AsOf)}"));
+        w.WriteLine(string.Create(inv, $"  {"stage",-14}{"customers",10}{"share",9}"));
+        foreach (var c in r.Distribution)
+        {
+            w.WriteLine(string.Create(inv, $"  {c.Stage,-14}{c.Customers,10}{Pct(c.Share),9}"));
+        }
+
+        w.WriteLine();
+        w.WriteLine("Funnel (reached = entered this stage or a later one)");
+        w.WriteLine(string.Create(inv, $"  {"stage",-14}{"reached",10}{"conversion",12}{"median days",13}"));
+        foreach (var f in r.Funnel)
+        {
+            w.WriteLine(string.Create(inv, $"  {f.Stage,-14}{f.Reached,10}{Pct(f.ConversionFromPrevious),12}{Days(f.MedianTimeFromPrevious),13}"));
+        }
+
+        w.WriteLine();
+        w.WriteLine(string.Create(inv, $"Flows {Date(r.From)} .. {Date(r.AsOf)}"));
+        foreach (var f in r.Flows.Flows)
+        {
+            w.WriteLine(string.Create(inv, $"  {f.From ?? "(new)",-14} -> {f.To,-14}{f.Count,8}"));
+        }
+
+        w.WriteLine();
+        w.WriteLine("Time in stage (days per customer)");
+        w.WriteLine(string.Create(inv, $"  {"stage",-14}{"customers",10}{"entries",9}{"now",7}{"mean",9}{"median",9}"));
+        foreach (var t in r.TimeInStage)
+        {
+            w.WriteLine(string.Create(inv, $"  {t.Stage,-14}{t.Customers,10}{t.Entries,9}{t.CurrentlyIn,7}{Days(t.MeanCumulative),9}{Days(t.MedianCumulative),9}"));
+        }
+
+        var m = r.Metrics;
+        w.WriteLine();
+        w.WriteLine(string.Create(inv, $"Stage metrics {Date(r.From)} .. {Date(r.AsOf)}"));
+        w.WriteLine(string.Create(inv, $"  Reach        touches {m.Reach.Touches}, unique reached {m.Reach.UniqueReached}"));
+        w.WriteLine(string.Create(inv, $"  Acquisition  leads {m.Acquisition.Leads}, lead conversion {Pct(m.Acquisition.LeadConversionRate)}, new customers {m.Acquisition.NewCustomers}, CAC {Money(m.Acquisition.CustomerAcquisitionCost)}"));
+        w.WriteLine(string.Create(inv, $"  Conversion   conversion rate {Pct(m.Conversion.ConversionRate)}, orders {m.Conversion.Orders}, AOV {Money(m.Conversion.AverageOrderValue)}, purchase frequency {Num(m.Conversion.PurchaseFrequency)}"));
+        w.WriteLine(string.Create(inv, $"  Retention    churn rate {Pct(m.Retention.ChurnRate)} ({m.Retention.Churned} of {m.Retention.CustomersAtStart}), repeat purchase rate {Pct(m.Retention.RepeatPurchaseRate)}, CSAT {Pct(m.Retention.Csat)}"));
+        w.WriteLine(string.Create(inv, $"  Loyalty      NPS {Num(m.Loyalty.Nps, "0.#")} ({m.Loyalty.NpsRespondents} respondents), referrals per customer {Num(m.Loyalty.ReferralsPerCustomer, "0.###")}, share of advocates {Pct(m.Loyalty.ShareOfAdvocates)}"));
+    }
+
+    private static void WriteJson(TextWriter writer, StagesReport r) => Output.Json(writer, j =>
+    {
+        j.WriteStartObject();
+        j.WriteString("model", r.ModelName);
+        j.WriteString("asOf", r.AsOf.ToString("O", CultureInfo.InvariantCulture));
+        j.WriteString("from", r.From.ToString("O", CultureInfo.InvariantCulture));
+        j.WriteNumber("events", r.Events);
+        j.WriteNumber("customers", r.States.Count);
+        j.WriteNumber("eventsAfterAsOf", r.ExcludedAfterAsOf);
+        j.WriteNumber("duplicatesIgnored", r.Duplicates);
+        j.WriteNumber("lateEventsRefolded", r.Refolds);
+        j.WriteStartArray("distribution");
+        foreach (var c in r.Distribution)
+        {
+            j.WriteStartObject();
+            j.WriteString("stage", c.Stage);
+            j.WriteNumber("customers", c.Customers);
+            j.WriteNumber("share", c.Share);
+            j.WriteEndObject();
+        }
+
+        j.WriteEndArray();
+        j.WriteStartArray("funnel");
+        foreach (var f in r.Funnel)
+        {
+            j.WriteStartObject();
+            j.WriteString("stage", f.Stage);
+            j.WriteNumber("reached", f.Reached);
+            NullableNumber(j, "conversionFromPrevious", f.ConversionFromPrevious);
+            NullableNumber(j, "medianDaysFromPrevious", f.MedianTimeFromPrevious?.TotalDays);
+            j.WriteEndObject();
+        }
+
+        j.WriteEndArray();
+        j.WriteStartArray("flows");
+        foreach (var f in r.Flows.Flows)
+        {
+            j.WriteStartObject();
+            if (f.From is null)
+            {
+                j.WriteNull("from");
+            }
+            else
+            {
+                j.WriteString("from", f.From);
+            }
+
+            j.WriteString("to", f.To);
+            j.WriteNumber("count", f.Count);
+            j.WriteEndObject();
+        }
+
+        j.WriteEndArray();
+        j.WriteStartArray("timeInStage");
+        foreach (var t in r.TimeInStage)
+        {
+            j.WriteStartObject();
+            j.WriteString("stage", t.Stage);
+            j.WriteNumber("customers", t.Customers);
+            j.WriteNumber("entries", t.Entries);
+            j.WriteNumber("currentlyIn", t.CurrentlyIn);
+            j.WriteNumber("meanDays", t.MeanCumulative.TotalDays);
+            j.WriteNumber("medianDays", t.MedianCumulative.TotalDays);
+            j.WriteEndObject();
+        }
+
+        j.WriteEndArray();
+        var m = r.Metrics;
+        j.WriteStartObject("metrics");
+        j.WriteStartObject("reach");
+        j.WriteNumber("touches", m.Reach.Touches);
+        j.WriteNumber("uniqueReached", m.Reach.UniqueReached);
+        j.WriteEndObject();
+        j.WriteStartObject("acquisition");
+        j.WriteNumber("leads", m.Acquisition.Leads);
+        j.WriteNumber("leadsConverted", m.Acquisition.LeadsConverted);
+        NullableNumber(j, "leadConversionRate", m.Acquisition.LeadConversionRate);
+        j.WriteNumber("newCustomers", m.Acquisition.NewCustomers);
+        NullableNumber(j, "customerAcquisitionCost", (double?)m.Acquisition.CustomerAcquisitionCost);
+        j.WriteEndObject();
+        j.WriteStartObject("conversion");
+        j.WriteNumber("newContacts", m.Conversion.NewContacts);
+        j.WriteNumber("converted", m.Conversion.Converted);
+        NullableNumber(j, "conversionRate", m.Conversion.ConversionRate);
+        j.WriteNumber("orders", m.Conversion.Orders);
+        j.WriteNumber("revenue", m.Conversion.Revenue);
+        NullableNumber(j, "averageOrderValue", (double?)m.Conversion.AverageOrderValue);
+        NullableNumber(j, "purchaseFrequency", m.Conversion.PurchaseFrequency);
+        j.WriteEndObject();
+        j.WriteStartObject("retention");
+        j.WriteNumber("customersAtStart", m.Retention.CustomersAtStart);
+        j.WriteNumber("churned", m.Retention.Churned);
+        NullableNumber(j, "churnRate", m.Retention.ChurnRate);
+        NullableNumber(j, "repeatPurchaseRate", m.Retention.RepeatPurchaseRate);
+        j.WriteNumber("csatResponses", m.Retention.CsatResponses);
+        NullableNumber(j, "csat", m.Retention.Csat);
+        j.WriteEndObject();
+        j.WriteStartObject("loyalty");
+        j.WriteNumber("npsRespondents", m.Loyalty.NpsRespondents);
+        NullableNumber(j, "nps", m.Loyalty.Nps);
+        j.WriteNumber("referrals", m.Loyalty.Referrals);
+        NullableNumber(j, "referralsPerCustomer", m.Loyalty.ReferralsPerCustomer);
+        NullableNumber(j, "shareOfAdvocates", m.Loyalty.ShareOfAdvocates);
+        j.WriteEndObject();
+        j.WriteEndObject();
+        j.WriteEndObject();
+    });
+
+    private static void NullableNumber(System.Text.Json.Utf8JsonWriter j, string name, double? value)
+    {
+        if (value is { } v)
+        {
+            j.WriteNumber(name, v);
+        }
+        else
+        {
+            j.WriteNull(name);
+        }
+    }
+
+    private sealed record StagesReport(
+        string ModelName,
+        StageModel Model,
+        DateTimeOffset AsOf,
+        DateTimeOffset From,
+        int Events,
+        int ExcludedAfterAsOf,
+        int Duplicates,
+        int Refolds,
+        List<CustomerState> States,
+        IReadOnlyList<StageCount> Distribution,
+        IReadOnlyList<FunnelStep> Funnel,
+        FlowMatrix Flows,
+        IReadOnlyList<StageTime> TimeInStage,
+        StageMetricsReport Metrics);
+}

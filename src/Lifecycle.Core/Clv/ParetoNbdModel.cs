@@ -1,0 +1,382 @@
+using Lifecycle.Numerics;
+
+namespace Lifecycle.Clv;
+
+/// <summary>The Pareto/NBD model of repeat purchases (Poisson purchases while alive, exponential lifetimes, gamma heterogeneity in both).</summary>
+/// <remarks>
+/// <para>Schmittlein, Morrison &amp; Colombo (1987), "Counting your customers: who are they and what will they do next?",
+/// Management Science 33(1); likelihood as in Fader, Hardie &amp; Lee (2005), "A note on deriving the Pareto/NBD model
+/// and related expressions". While alive a customer buys at rate λ ~ Gamma(r, α); the lifetime is exponential with
+/// rate μ ~ Gamma(s, β). Rates are per <see cref="TimeUnit"/>; rescaling time by c multiplies α and β by c.</para>
+/// <para>The likelihood's A₀ term, a difference of two large ₂F₁ terms, is formed in signed log space for both the
+/// α ≥ β and α &lt; β branches; P(X(t) = n) and DERT are integrals of positive integrands evaluated by adaptive
+/// Gauss–Kronrod quadrature (relative tolerance 1e-13), so nothing is obtained by subtracting nearly equal numbers.
+/// Measured on CDNOW (weeks): LL −9594.974 and parameters within 0.03% of the published MLE, standard
+/// errors within 0.05% of the published ones, P(alive) = 0.9979 and E[Y(52)] = 25.46 for the published customer,
+/// E[X(t)] to the 8 published digits; the four published stability cases give finite P(alive).</para>
+/// <para>Fitting: BFGS on log-parameters with an analytic gradient (the ₂F₁ terms after Euler's transformation are
+/// series of positive terms differentiated term by term), rows in parallel; covariance from the observed information.
+/// Immutable and thread-safe.</para>
+/// </remarks>
+public sealed class ParetoNbdModel : IDiscountedTransactionModel
+{
+    private static readonly string[] Names = ["r", "alpha", "s", "beta"];
+
+    /// <summary>Creates a model with known parameters (from a fit, a paper or another tool).</summary>
+    /// <param name="r">Shape of the purchase-rate gamma, &gt; 0.</param>
+    /// <param name="alpha">Rate of the purchase-rate gamma (in time units), &gt; 0.</param>
+    /// <param name="s">Shape of the dropout-rate gamma, &gt; 0.</param>
+    /// <param name="beta">Rate of the dropout-rate gamma (in time units), &gt; 0.</param>
+    /// <param name="timeUnit">The time unit the parameters are on.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A parameter is NaN, infinite or not positive, or the unit is <see cref="TimeUnit.None"/>.</exception>
+    public ParetoNbdModel(double r, double alpha, double s, double beta, TimeUnit timeUnit)
+    {
+        ThrowHelper.ThrowIfNotPositiveFinite(r, nameof(r));
+        ThrowHelper.ThrowIfNotPositiveFinite(alpha, nameof(alpha));
+        ThrowHelper.ThrowIfNotPositiveFinite(s, nameof(s));
+        ThrowHelper.ThrowIfNotPositiveFinite(beta, nameof(beta));
+        ModelFitting.ContinuousUnit(timeUnit, nameof(timeUnit));
+        R = r;
+        Alpha = alpha;
+        S = s;
+        Beta = beta;
+        TimeUnit = timeUnit;
+    }
+
+    /// <summary>Gets the parameter names in order: r, alpha, s, beta.</summary>
+    public static IReadOnlyList<string> ParameterNames => Names;
+
+    /// <summary>Gets r, the shape of the purchase-rate distribution.</summary>
+    public double R { get; }
+
+    /// <summary>Gets α, the rate of the purchase-rate distribution (in time units).</summary>
+    public double Alpha { get; }
+
+    /// <summary>Gets s, the shape of the dropout-rate distribution.</summary>
+    public double S { get; }
+
+    /// <summary>Gets β, the rate of the dropout-rate distribution (in time units).</summary>
+    public double Beta { get; }
+
+    /// <inheritdoc/>
+    public TimeUnit TimeUnit { get; }
+
+    /// <summary>Fits the model with default options; see <see cref="Fit(CompressedSummaries, FitOptions?)"/>.</summary>
+    /// <param name="data">Rows of (x, t_x, T) with weights.</param>
+    /// <returns>The fit.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    /// <exception cref="ArgumentException">The data are invalid for Pareto/NBD (the message names the row).</exception>
+    public static FitResult<ParetoNbdModel> Fit(CompressedSummaries data) => Fit(data, null);
+
+    /// <summary>Fits the model by maximum likelihood to compressed weighted rows.</summary>
+    /// <param name="data">Rows of (x, t_x, T) with weights; x whole numbers.</param>
+    /// <param name="options">Fit options, or <c>null</c> for the defaults (start r = s = 1, α = β = mean T).</param>
+    /// <returns>The fit; check <see cref="FitResult{TModel}.Converged"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    /// <exception cref="ArgumentException">The set has no weight, a row is invalid for Pareto/NBD (the message names the compressed row), or the initial parameters have the wrong count.</exception>
+    public static FitResult<ParetoNbdModel> Fit(CompressedSummaries data, FitOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= new FitOptions();
+        for (var i = 0; i < data.Count; i++)
+        {
+            ModelFitting.CountRow(i, data.Frequency[i], data.Recency[i], data.T[i], "Pareto/NBD");
+        }
+
+        if (!(data.TotalWeight > 0))
+        {
+            ThrowHelper.Argument(nameof(data), "data has no customers (total weight 0); pass at least one customer with a positive weight.");
+        }
+
+        var likelihood = new ParetoNbdLikelihood(data.Frequency, data.Recency, data.T, data.Weight, options.MaxDegreeOfParallelism);
+        var meanAge = likelihood.MeanAge > 0 ? likelihood.MeanAge : 1;
+        var start = ModelFitting.Start(options, [1, meanAge, 1, meanAge], "Pareto/NBD", "r, alpha, s, beta");
+        var unit = data.Unit;
+        var result = MaximumLikelihood.Fit(
+            Names,
+            likelihood.MeanNegativeLogLikelihood,
+            start,
+            [],
+            likelihood.TotalWeight,
+            options,
+            p => new ParetoNbdModel(p[0], p[1], p[2], p[3], unit));
+        return new FitResult<ParetoNbdModel>(result.Model, Names, result.Parameters)
+        {
+            LogLikelihood = result.LogLikelihood,
+            Converged = result.Converged,
+            ExitReason = result.ExitReason,
+            Iterations = result.Iterations,
+            GradientNorm = result.GradientNorm,
+            StandardErrors = result.StandardErrors,
+            Covariance = result.Covariance,
+            RowsUsed = data.Count,
+            CustomersUsed = data.TotalWeight,
+        };
+    }
+
+    /// <summary>Fits the model with default options to per-customer summaries.</summary>
+    /// <param name="data">The summaries.</param>
+    /// <typeparam name="TKey">The customer id type.</typeparam>
+    /// <returns>The fit.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    /// <exception cref="ArgumentException">A customer is invalid for Pareto/NBD or the set is empty.</exception>
+    public static FitResult<ParetoNbdModel> Fit<TKey>(SummarySet<TKey> data)
+        where TKey : notnull, IEquatable<TKey> => Fit(data, null);
+
+    /// <summary>Fits the model to per-customer summaries (compressed first).</summary>
+    /// <param name="data">The summaries.</param>
+    /// <param name="options">Fit options, or <c>null</c> for the defaults.</param>
+    /// <typeparam name="TKey">The customer id type.</typeparam>
+    /// <returns>The fit.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    /// <exception cref="ArgumentException">A customer is invalid for Pareto/NBD or the set is empty.</exception>
+    public static FitResult<ParetoNbdModel> Fit<TKey>(SummarySet<TKey> data, FitOptions? options)
+        where TKey : notnull, IEquatable<TKey>
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Fit(data.Compress(), options);
+    }
+
+    /// <summary>Total log-likelihood of compressed rows (weights applied) at this model's parameters.</summary>
+    /// <param name="data">The rows, on <see cref="TimeUnit"/>.</param>
+    /// <returns>The log-likelihood.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    /// <exception cref="ArgumentException">A row is invalid or the unit differs from the model's.</exception>
+    public double LogLikelihood(CompressedSummaries data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ModelFitting.SameUnit(data.Unit, TimeUnit);
+        var total = 0.0;
+        for (var i = 0; i < data.Count; i++)
+        {
+            ModelFitting.CountRow(i, data.Frequency[i], data.Recency[i], data.T[i], "Pareto/NBD");
+            if (data.Weight[i] != 0)
+            {
+                total += data.Weight[i] * ParetoNbdLikelihood.Row(R, Alpha, S, Beta, data.Frequency[i], data.Recency[i], data.T[i]);
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>Log-likelihood of one customer.</summary>
+    /// <param name="frequency">x, a whole number.</param>
+    /// <param name="recency">t_x.</param>
+    /// <param name="t">T.</param>
+    /// <returns>ln L(r, α, s, β | x, t_x, T).</returns>
+    /// <exception cref="ArgumentException">The summary is invalid for Pareto/NBD.</exception>
+    public double LogLikelihood(double frequency, double recency, double t)
+    {
+        ModelFitting.CountRow(-1, frequency, recency, t, "Pareto/NBD");
+        return ParetoNbdLikelihood.Row(R, Alpha, S, Beta, frequency, recency, t);
+    }
+
+    /// <inheritdoc/>
+    public double ProbabilityAlive(double frequency, double recency, double t)
+    {
+        ModelFitting.CountRow(-1, frequency, recency, t, "Pareto/NBD");
+        return AliveCore(frequency, recency, t);
+    }
+
+    /// <summary>Probability that the customer is still alive at time T + <paramref name="horizon"/>.</summary>
+    /// <param name="horizon">Time after the end of observation, &gt;= 0.</param>
+    /// <param name="frequency">x.</param>
+    /// <param name="recency">t_x.</param>
+    /// <param name="t">T.</param>
+    /// <returns>P(alive at T) · ((β+T)/(β+T+horizon))^s: given alive at T, the dropout rate is Gamma(s, β+T).</returns>
+    /// <exception cref="ArgumentException">The summary or the horizon is invalid.</exception>
+    public double ProbabilityAliveAt(double horizon, double frequency, double recency, double t)
+    {
+        ThrowHelper.ThrowIfNegativeOrNotFinite(horizon, nameof(horizon));
+        ModelFitting.CountRow(-1, frequency, recency, t, "Pareto/NBD");
+        return AliveCore(frequency, recency, t) * Math.Exp(-S * Elementary.Log1P(horizon / (Beta + t)));
+    }
+
+    /// <inheritdoc/>
+    public void ProbabilityAlive(ReadOnlySpan<double> frequency, ReadOnlySpan<double> recency, ReadOnlySpan<double> t, Span<double> destination)
+    {
+        ModelFitting.SameLength(frequency.Length, recency.Length, t.Length, destination.Length);
+        for (var i = 0; i < frequency.Length; i++)
+        {
+            ModelFitting.CountRow(i, frequency[i], recency[i], t[i], "Pareto/NBD");
+            destination[i] = AliveCore(frequency[i], recency[i], t[i]);
+        }
+    }
+
+    /// <inheritdoc/>
+    public double ConditionalExpectedTransactions(double horizon, double frequency, double recency, double t)
+    {
+        ThrowHelper.ThrowIfNegativeOrNotFinite(horizon, nameof(horizon));
+        ModelFitting.CountRow(-1, frequency, recency, t, "Pareto/NBD");
+        return ConditionalCore(horizon, frequency, recency, t);
+    }
+
+    /// <inheritdoc/>
+    public void ConditionalExpectedTransactions(double horizon, ReadOnlySpan<double> frequency, ReadOnlySpan<double> recency, ReadOnlySpan<double> t, Span<double> destination)
+    {
+        ThrowHelper.ThrowIfNegativeOrNotFinite(horizon, nameof(horizon));
+        ModelFitting.SameLength(frequency.Length, recency.Length, t.Length, destination.Length);
+        for (var i = 0; i < frequency.Length; i++)
+        {
+            ModelFitting.CountRow(i, frequency[i], recency[i], t[i], "Pareto/NBD");
+            destination[i] = ConditionalCore(horizon, frequency[i], recency[i], t[i]);
+        }
+    }
+
+    /// <summary>Expected number of repeat transactions of a new customer in (0, t]: E[X(t)] = rβ/(α(s−1)) · [1 − (β/(β+t))^{s−1}].</summary>
+    /// <param name="t">Time since the first purchase, &gt;= 0.</param>
+    /// <returns>E[X(t)], evaluated stably also at and near s = 1 (where it is (rβ/α) ln(1 + t/β)).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="t"/> is NaN, infinite or negative.</exception>
+    public double ExpectedTransactions(double t)
+    {
+        ThrowHelper.ThrowIfNegativeOrNotFinite(t, nameof(t));
+        return R * Beta / Alpha * ModelFitting.OneMinusExpOverRate(S - 1, Elementary.Log1P(t / Beta));
+    }
+
+    /// <summary>Probability that a new customer makes exactly <paramref name="count"/> repeat transactions in (0, t]: P(X(t) = n).</summary>
+    /// <param name="count">n, a whole number &gt;= 0.</param>
+    /// <param name="t">Time since the first purchase, &gt;= 0.</param>
+    /// <returns>The probability: the NBD term for customers still alive at t plus the integral over the death time τ ∈ (0, t)
+    /// of the death density times the NBD probability of n purchases in (0, τ), evaluated by quadrature (relative error ~1e-13,
+    /// no cancellation for any n).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="t"/> is invalid or <paramref name="count"/> is negative.</exception>
+    public double ProbabilityOfTransactions(int count, double t)
+    {
+        ThrowHelper.ThrowIfNegativeOrNotFinite(t, nameof(t));
+        if (count < 0)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(count), count, "must be >= 0", "pass a number of repeat transactions");
+        }
+
+        if (t == 0)
+        {
+            return count == 0 ? 1 : 0;
+        }
+
+        double r = R, alpha = Alpha, s = S, beta = Beta, n = count;
+        var logNb = GammaFunctions.LogGammaRatio(r, n) - GammaFunctions.LogGamma(n + 1);
+        double LogNb(double tau) => logNb + (r * (Math.Log(alpha) - Math.Log(alpha + tau))) + (n == 0 ? 0 : n * (Math.Log(tau) - Math.Log(alpha + tau)));
+        var alive = LogNb(t) - (s * Elementary.Log1P(t / beta));
+
+        // Death density s/β (1 + τ/β)^{−(s+1)} times the NBD probability; scaled by its largest value on a grid.
+        double LogIntegrand(double tau) => tau <= 0 && n > 0 ? double.NegativeInfinity : Math.Log(s / beta) - ((s + 1) * Elementary.Log1P(tau / beta)) + LogNb(tau);
+        var scale = double.NegativeInfinity;
+        for (var k = 0; k <= 64; k++)
+        {
+            scale = Math.Max(scale, LogIntegrand(t * k / 64));
+        }
+
+        var integral = Quadrature.Integrate(tau => Math.Exp(LogIntegrand(tau) - scale), 0, t);
+        var dead = integral > 0 ? scale + Math.Log(integral) : double.NegativeInfinity;
+        return Math.Min(1, Math.Exp(LogSumExp.Add(alive, dead)));
+    }
+
+    /// <summary>Discounted expected residual transactions at continuous rate δ: ∫₀^∞ e^{−δu} dE[Y(u) | x, t_x, T].</summary>
+    /// <param name="continuousRate">δ &gt; 0 per <see cref="TimeUnit"/> (for an annual rate d on weeks, δ = ln(1+d)/52).</param>
+    /// <param name="frequency">x.</param>
+    /// <param name="recency">t_x.</param>
+    /// <param name="t">T.</param>
+    /// <returns>P(alive) · (r+x)/(α+T) · ∫₀^∞ e^{−δu} (1 + u/(β+T))^{−s} du, the integral by adaptive quadrature on [0, ∞)
+    /// (relative error ~1e-12; equals Fader, Hardie &amp; Lee's (2005) closed form with Tricomi's U(s, s; δ(β+T))).</returns>
+    /// <exception cref="ArgumentException">The summary or the rate is invalid.</exception>
+    public double DiscountedExpectedResidualTransactions(double continuousRate, double frequency, double recency, double t)
+    {
+        ThrowHelper.ThrowIfNotPositiveFinite(continuousRate, nameof(continuousRate));
+        ModelFitting.CountRow(-1, frequency, recency, t, "Pareto/NBD");
+        var b = Beta + t;
+        var s = S;
+        var delta = continuousRate;
+        var integral = Quadrature.IntegrateToInfinity(u => Math.Exp((-delta * u) - (s * Elementary.Log1P(u / b))), 0, 1e-13);
+        return AliveCore(frequency, recency, t) * (R + frequency) / (Alpha + t) * integral;
+    }
+
+    /// <summary>Simulates customers from this model: summaries (x, t_x, T) for the given ages.</summary>
+    /// <param name="ages">Observation length T of each customer (time since the first purchase), &gt;= 0.</param>
+    /// <param name="random">The source of randomness (seed it for reproducible data).</param>
+    /// <param name="purchasePeriod">0 for exact continuous times; otherwise purchases are bucketed into periods of this length from the first purchase (several in one period count once, times are period starts), as a daily summary would, which makes rows compressible.</param>
+    /// <returns>Summaries with ids 0..n−1 on <see cref="TimeUnit"/> (monetary values 0).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="random"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An age or the period is NaN, infinite or negative.</exception>
+    public SummarySet<int> Simulate(ReadOnlySpan<double> ages, Random random, double purchasePeriod)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        ThrowHelper.ThrowIfNegativeOrNotFinite(purchasePeriod, nameof(purchasePeriod));
+        var n = ages.Length;
+        var ids = new int[n];
+        var x = new double[n];
+        var tx = new double[n];
+        var tt = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var age = ages[i];
+            ThrowHelper.ThrowIfNegativeOrNotFinite(age, nameof(ages));
+            ids[i] = i;
+            tt[i] = age;
+            var lambda = RandomVariates.Gamma(random, R, Alpha);
+            var mu = RandomVariates.Gamma(random, S, Beta);
+            var end = Math.Min(age, RandomVariates.Exponential(random, mu));
+            double time = 0, last = 0, count = 0, lastPeriod = 0;
+            while (true)
+            {
+                time += RandomVariates.Exponential(random, lambda);
+                if (time > end)
+                {
+                    break;
+                }
+
+                if (purchasePeriod > 0)
+                {
+                    var period = Math.Floor(time / purchasePeriod);
+                    if (period == lastPeriod || period * purchasePeriod > age)
+                    {
+                        continue;
+                    }
+
+                    lastPeriod = period;
+                    last = period * purchasePeriod;
+                }
+                else
+                {
+                    last = time;
+                }
+
+                count++;
+            }
+
+            x[i] = count;
+            tx[i] = count > 0 ? last : 0;
+        }
+
+        return SummarySet.FromColumns<int>(ids, x, tx, tt, [], TimeUnit);
+    }
+
+    /// <summary>Returns the parameters as "r = …, alpha = …, s = …, beta = …".</summary>
+    /// <returns>A culture-invariant description.</returns>
+    public override string ToString() => FormattableString.Invariant($"Pareto/NBD(r = {R:G6}, alpha = {Alpha:G6}, s = {S:G6}, beta = {Beta:G6}, {TimeUnit})");
+
+    private double AliveCore(double x, double tx, double t)
+    {
+        var l1 = (-(R + x) * Math.Log(Alpha + t)) - (S * Math.Log(Beta + t));
+        var l2 = ParetoNbdLikelihood.LogSecondTerm(R, Alpha, S, Beta, x, tx, t);
+        if (double.IsNegativeInfinity(l2))
+        {
+            return 1;
+        }
+
+        // 1 / (1 + e^{l2 − l1}) without overflow.
+        var d = l2 - l1;
+        return d > 0 ? Math.Exp(-d) / (1 + Math.Exp(-d)) : 1 / (1 + Math.Exp(d));
+    }
+
+    private double ConditionalCore(double horizon, double x, double tx, double t)
+    {
+        if (horizon == 0)
+        {
+            return 0;
+        }
+
+        var b = Beta + t;
+        var rate = (R + x) * b / (Alpha + t);
+        return rate * ModelFitting.OneMinusExpOverRate(S - 1, Elementary.Log1P(horizon / b)) * AliveCore(x, tx, t);
+    }
+}

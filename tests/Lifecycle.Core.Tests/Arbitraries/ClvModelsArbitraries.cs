@@ -1,0 +1,67 @@
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace Lifecycle.Tests.Arbitraries;
+
+/// <summary>Pareto/NBD parameters.</summary>
+public readonly record struct ParetoNbdParameters(double R, double Alpha, double S, double Beta);
+
+/// <summary>MBG/NBD parameters.</summary>
+public readonly record struct MbgNbdParameters(double R, double Alpha, double A, double B);
+
+/// <summary>BG/BB parameters.</summary>
+public readonly record struct BgBbParameters(double Alpha, double Beta, double Gamma, double Delta);
+
+/// <summary>A valid discrete (BG/BB) row: 0 ≤ x ≤ t_x ≤ n, t_x = 0 exactly when x = 0.</summary>
+public readonly record struct DiscreteRow(double Frequency, double Recency, double Periods);
+
+/// <summary>A small set of customers (x, t_x, T) on a coarse grid, so that rows repeat.</summary>
+public readonly record struct CustomerSample(double[] Frequency, double[] Recency, double[] T);
+
+/// <summary>FsCheck generators for Pareto/NBD, MBG/NBD, BG/BB and sBG.</summary>
+public static class ClvModelsArbitraries
+{
+    /// <summary>Pareto/NBD parameters: r, s in [0.05, 5], α, β in [0.1, 100], log-uniform.</summary>
+    public static Arbitrary<ParetoNbdParameters> ParetoNbdParameters() =>
+        (from r in LogUniform(0.05, 5)
+         from alpha in LogUniform(0.1, 100)
+         from s in LogUniform(0.05, 5)
+         from beta in LogUniform(0.1, 100)
+         select new ParetoNbdParameters(r, alpha, s, beta)).ToArbitrary();
+
+    /// <summary>MBG/NBD parameters: r, a in [0.05, 5], α in [0.1, 100], b in [0.05, 20].</summary>
+    public static Arbitrary<MbgNbdParameters> MbgNbdParameters() =>
+        (from r in LogUniform(0.05, 5)
+         from alpha in LogUniform(0.1, 100)
+         from a in LogUniform(0.05, 5)
+         from b in LogUniform(0.05, 20)
+         select new MbgNbdParameters(r, alpha, a, b)).ToArbitrary();
+
+    /// <summary>BG/BB parameters in [0.05, 20], log-uniform.</summary>
+    public static Arbitrary<BgBbParameters> BgBbParameters() =>
+        (from a in LogUniform(0.05, 20)
+         from b in LogUniform(0.05, 20)
+         from g in LogUniform(0.05, 20)
+         from d in LogUniform(0.05, 20)
+         select new BgBbParameters(a, b, g, d)).ToArbitrary();
+
+    /// <summary>Discrete rows with n up to 200.</summary>
+    public static Arbitrary<DiscreteRow> DiscreteRow() =>
+        (from n in Gen.Choose(0, 200)
+         from tx in Gen.Choose(0, n)
+         from x in Gen.Choose(tx == 0 ? 0 : 1, tx)
+         select new DiscreteRow(tx == 0 ? 0 : x, tx, n)).ToArbitrary();
+
+    /// <summary>5..40 customers with x in 0..6 and t_x, T on a grid of quarter weeks in (0, 10], so that rows repeat.</summary>
+    public static Arbitrary<CustomerSample> CustomerSample() =>
+        (from n in Gen.Choose(5, 40)
+         from rows in Gen.ArrayOf(
+             from x in Gen.Choose(0, 6)
+             from t in Gen.Choose(1, 40)
+             from u in Gen.Choose(0, 40)
+             select (X: (double)x, Tx: x == 0 ? 0 : Math.Min(u, t) / 4.0, T: t / 4.0), n)
+         select new CustomerSample([.. rows.Select(r => r.X)], [.. rows.Select(r => r.Tx)], [.. rows.Select(r => r.T)])).ToArbitrary();
+
+    private static Gen<double> LogUniform(double lo, double hi) =>
+        Gen.Choose(0, 1_000_000).Select(i => lo * Math.Pow(hi / lo, i / 1_000_000.0));
+}

@@ -1,0 +1,137 @@
+using FsCheck.Xunit;
+using Lifecycle.Clv;
+using Lifecycle.Tests.Arbitraries;
+using Lifecycle.Tests.Numerics;
+
+namespace Lifecycle.Tests.Clv;
+
+/// <summary>Properties of Pareto/NBD, MBG/NBD, BG/BB and sBG over generated parameters and customers.</summary>
+public sealed class ClvModelsPropertyTests
+{
+    private static readonly double[] Horizons = [0, 0.1, 1, 5, 20, 52, 100, 500];
+
+    [Property(Arbitrary = [typeof(ClvModelsArbitraries), typeof(ClvArbitraries)], MaxTest = 60)]
+    public void ParetoNbd_ProbabilitiesInUnitIntervalAndExpectationsMonotone(ParetoNbdParameters p, CountSummary c)
+    {
+        var m = new ParetoNbdModel(p.R, p.Alpha, p.S, p.Beta, TimeUnit.Weeks);
+        var alive = m.ProbabilityAlive(c.Frequency, c.Recency, c.T);
+        Assert.InRange(alive, 0, 1);
+        double previousY = 0, previousX = 0, previousAlive = alive;
+        foreach (var h in Horizons)
+        {
+            var y = m.ConditionalExpectedTransactions(h, c.Frequency, c.Recency, c.T);
+            var x = m.ExpectedTransactions(h);
+            var a = m.ProbabilityAliveAt(h, c.Frequency, c.Recency, c.T);
+            Assert.True(double.IsFinite(y) && y >= previousY * (1 - 1e-12), FormattableString.Invariant($"E[Y({h})] = {y:R} < {previousY:R}"));
+            Assert.True(double.IsFinite(x) && x >= previousX * (1 - 1e-12));
+            Assert.True(a <= previousAlive * (1 + 1e-12) && a >= 0);
+            previousY = y;
+            previousX = x;
+            previousAlive = a;
+        }
+    }
+
+    [Property(Arbitrary = [typeof(ClvModelsArbitraries), typeof(ClvArbitraries)])]
+    public void ParetoNbd_ExtremeSummaries_GiveFiniteProbabilities(ParetoNbdParameters p, ExtremeSummary c)
+    {
+        var m = new ParetoNbdModel(p.R, p.Alpha, p.S, p.Beta, TimeUnit.Weeks);
+        var alive = m.ProbabilityAlive(c.Frequency, c.Recency, c.T);
+        Assert.InRange(alive, 0, 1);
+        Assert.True(double.IsFinite(m.LogLikelihood(c.Frequency, c.Recency, c.T)));
+    }
+
+    [Property(Arbitrary = [typeof(ClvModelsArbitraries), typeof(ClvArbitraries)], MaxTest = 60)]
+    public void MbgNbd_ProbabilitiesInUnitIntervalAndExpectationsMonotone(MbgNbdParameters p, CountSummary c)
+    {
+        var m = new MbgNbdModel(p.R, p.Alpha, p.A, p.B, TimeUnit.Weeks);
+        var alive = m.ProbabilityAlive(c.Frequency, c.Recency, c.T);
+        Assert.InRange(alive, 0, 1);
+        double previousY = 0, previousX = 0;
+        foreach (var h in Horizons)
+        {
+            var y = m.ConditionalExpectedTransactions(h, c.Frequency, c.Recency, c.T);
+            var x = m.ExpectedTransactions(h);
+            Assert.True(double.IsFinite(y) && y >= previousY * (1 - 1e-9) - 1e-12, FormattableString.Invariant($"E[Y({h})] = {y:R} < {previousY:R}"));
+            Assert.True(double.IsFinite(x) && x >= previousX * (1 - 1e-9) - 1e-12);
+            previousY = y;
+            previousX = x;
+        }
+    }
+
+    [Property(Arbitrary = [typeof(ClvModelsArbitraries)], MaxTest = 60)]
+    public void BgBb_ProbabilitiesInUnitIntervalAndExpectationsMonotone(BgBbParameters p, DiscreteRow row)
+    {
+        var m = new BgBbModel(p.Alpha, p.Beta, p.Gamma, p.Delta);
+        var previousAlive = 1.0;
+        var previousY = 0.0;
+        foreach (var h in new[] { 0.0, 1, 2, 5, 10, 100 })
+        {
+            var a = m.ProbabilityAliveAt(h, row.Frequency, row.Recency, row.Periods);
+            var y = m.ConditionalExpectedTransactions(h, row.Frequency, row.Recency, row.Periods);
+            Assert.InRange(a, 0, previousAlive * (1 + 1e-12));
+            Assert.True(double.IsFinite(y) && y >= previousY && y <= h);
+            previousAlive = a;
+            previousY = y;
+        }
+
+        Assert.True(m.LogLikelihood(row.Frequency, row.Recency, row.Periods) <= 1e-12);
+    }
+
+    [Property(Arbitrary = [typeof(ClvModelsArbitraries)], MaxTest = 40)]
+    public void ShiftedBetaGeometric_SurvivalFallsAndRetentionRises(BgBbParameters p)
+    {
+        var m = new ShiftedBetaGeometricModel(p.Alpha, p.Beta);
+        var previous = 1.0;
+        for (var t = 1; t <= 50; t++)
+        {
+            var s = m.Survival(t);
+            Assert.InRange(s, 0, previous);
+            Assert.InRange(m.Retention(t), 0, 1);
+            Assert.True(t == 1 || m.Retention(t) >= m.Retention(t - 1));
+            previous = s;
+        }
+    }
+
+    [Property(Arbitrary = [typeof(ClvModelsArbitraries)], MaxTest = 25)]
+    public void CountModels_LogLikelihoodIsInvariantToCompression(ParetoNbdParameters p, CustomerSample sample)
+    {
+        // Summing per-customer log-likelihoods equals the weighted sum over compressed rows.
+        var compressed = CompressedSummaries.Create(sample.Frequency, sample.Recency, sample.T, [], TimeUnit.Weeks);
+        Assert.True(compressed.Count <= sample.Frequency.Length);
+        var pareto = new ParetoNbdModel(p.R, p.Alpha, p.S, p.Beta, TimeUnit.Weeks);
+        var mbg = new MbgNbdModel(p.R, p.Alpha, p.S, p.Beta, TimeUnit.Weeks);
+        double sumPareto = 0, sumMbg = 0;
+        for (var i = 0; i < sample.Frequency.Length; i++)
+        {
+            sumPareto += pareto.LogLikelihood(sample.Frequency[i], sample.Recency[i], sample.T[i]);
+            sumMbg += mbg.LogLikelihood(sample.Frequency[i], sample.Recency[i], sample.T[i]);
+        }
+
+        Tolerance.Close(sumPareto, pareto.LogLikelihood(compressed), 1e-12, 1e-12);
+        Tolerance.Close(sumMbg, mbg.LogLikelihood(compressed), 1e-12, 1e-12);
+    }
+
+    [Property(Arbitrary = [typeof(ClvModelsArbitraries)], MaxTest = 10)]
+    public void Fits_AreInvariantToCompressionOfDuplicatedCustomers(CustomerSample sample)
+    {
+        // The same customers listed twice, or once with weight 2, give the same fit.
+        var doubled = CompressedSummaries.Create([.. sample.Frequency, .. sample.Frequency], [.. sample.Recency, .. sample.Recency], [.. sample.T, .. sample.T], [], TimeUnit.Weeks);
+        var weighted = CompressedSummaries.Create(sample.Frequency, sample.Recency, sample.T, [.. sample.Frequency.Select(_ => 2.0)], TimeUnit.Weeks);
+        var options = new FitOptions { ComputeCovariance = false, MaxIterations = 100 };
+        var a = MbgNbdModel.Fit(doubled, options);
+        var b = MbgNbdModel.Fit(weighted, options);
+        Assert.Equal(a.Parameters, b.Parameters);
+        Assert.Equal(a.LogLikelihood, b.LogLikelihood);
+    }
+
+    [Property(Arbitrary = [typeof(ClvModelsArbitraries)], MaxTest = 20)]
+    public void BgBb_LogLikelihoodIsInvariantToCompression(BgBbParameters p, DiscreteRow r1, DiscreteRow r2)
+    {
+        var m = new BgBbModel(p.Alpha, p.Beta, p.Gamma, p.Delta);
+        var expanded = DiscreteSummaries.Create([r1.Frequency, r2.Frequency, r1.Frequency], [r1.Recency, r2.Recency, r1.Recency], [r1.Periods, r2.Periods, r1.Periods], []);
+        var weighted = DiscreteSummaries.Create([r1.Frequency, r2.Frequency], [r1.Recency, r2.Recency], [r1.Periods, r2.Periods], [2, 1]);
+        var direct = (2 * m.LogLikelihood(r1.Frequency, r1.Recency, r1.Periods)) + m.LogLikelihood(r2.Frequency, r2.Recency, r2.Periods);
+        Tolerance.Close(direct, m.LogLikelihood(expanded), 1e-12, 1e-12);
+        Tolerance.Close(direct, m.LogLikelihood(weighted), 1e-12, 1e-12);
+    }
+}
