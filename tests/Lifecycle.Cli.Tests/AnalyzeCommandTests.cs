@@ -54,7 +54,12 @@ public sealed class AnalyzeCommandTests
         }
 
         Assert.Equal("1997-09-30", root.GetProperty("holdout").GetProperty("calibrationEnd").GetString());
-        Assert.True(root.GetProperty("holdout").GetProperty("byCalibrationFrequency").GetArrayLength() >= 5);
+        var holdout = root.GetProperty("holdout");
+        Assert.Equal(2, holdout.GetProperty("rankings").GetArrayLength());
+        Assert.Equal(holdout.GetProperty("rankings")[0].GetProperty("model").GetString(), root.GetProperty("selectedModel").GetString());
+        Assert.Equal(8, holdout.GetProperty("byCalibrationFrequency").GetProperty("bgnbd").GetArrayLength());
+        Assert.True(root.GetProperty("models").GetProperty("pareto-nbd").GetProperty("converged").GetBoolean());
+        Assert.True(root.GetProperty("models").GetProperty("gammaGamma").GetProperty("converged").GetBoolean());
         Assert.Equal(2357, root.GetProperty("stages").EnumerateArray().Sum(s => s.GetProperty("customers").GetInt32()));
         Assert.Equal(2357, root.GetProperty("segments").EnumerateArray().Sum(s => s.GetProperty("customers").GetInt32()));
         Assert.True(root.GetProperty("churn").GetProperty("periods").GetArrayLength() >= 12);

@@ -5,11 +5,16 @@ using Lifecycle.Stages;
 
 namespace Lifecycle.Cli.Analyze;
 
-/// <summary>Mean actual and predicted holdout purchases of the customers with one calibration frequency.</summary>
-internal sealed record HoldoutBin(string Frequency, int Customers, double Actual, double Predicted);
+/// <summary>A fitted transaction model, whatever its type, as the report shows it.</summary>
+internal sealed record ModelFit(string Name, string Title, ITransactionModel Model, IReadOnlyList<string> ParameterNames, IReadOnlyList<double> Parameters, IReadOnlyList<double> StandardErrors, double LogLikelihood, bool Converged, FitExitReason ExitReason, int Iterations, double Customers)
+{
+    public static ModelFit From<TModel>(string name, string title, FitResult<TModel> fit)
+        where TModel : class, ITransactionModel =>
+        new(name, title, fit.Model, fit.ParameterNames, fit.Parameters, fit.StandardErrors, fit.LogLikelihood, fit.Converged, fit.ExitReason, fit.Iterations, fit.CustomersUsed);
+}
 
-/// <summary>How a model fitted on the calibration period predicted the holdout period.</summary>
-internal sealed record HoldoutResult(string Model, FitResult<BgNbdModel> Fit, DateTimeOffset CalibrationEnd, double Duration, int Customers, double Mae, double Rmse, double Bias, IReadOnlyList<HoldoutBin> Bins);
+/// <summary>How the models fitted on the calibration period predicted the holdout period, best first.</summary>
+internal sealed record HoldoutResult(DateTimeOffset CalibrationEnd, double Duration, int Customers, IReadOnlyList<ModelRanking> Rankings, IReadOnlyDictionary<string, IReadOnlyList<CalibrationHoldoutRow>> Rows);
 
 /// <summary>Everything the analysis computed; the writers turn it into report.html, customers.csv and summary.json.</summary>
 internal sealed class AnalysisResult
@@ -22,7 +27,13 @@ internal sealed class AnalysisResult
 
     public required long TransactionRows { get; init; }
 
-    public FitResult<BgNbdModel> TransactionFit { get; set; } = null!;
+    /// <summary>Every transaction model fitted on the whole observation window.</summary>
+    public IReadOnlyList<ModelFit> TransactionFits { get; set; } = [];
+
+    /// <summary>The model the predictions come from: the best on holdout error when there is a holdout.</summary>
+    public ModelFit TransactionFit { get; set; } = null!;
+
+    public string SelectionReason { get; set; } = string.Empty;
 
     public HoldoutResult? Holdout { get; set; }
 

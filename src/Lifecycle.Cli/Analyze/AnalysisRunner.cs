@@ -70,13 +70,19 @@ internal static class AnalysisRunner
             TransactionRows = rows,
         };
 
+        var compressed = summaries.Compress();
+        result.TransactionFits =
+        [
+            ModelFit.From("bgnbd", "BG/NBD (Fader, Hardie & Lee 2005)", BgNbdModel.Fit(compressed)),
+            ModelFit.From("pareto-nbd", "Pareto/NBD (Schmittlein, Morrison & Colombo 1987)", ParetoNbdModel.Fit(compressed)),
+        ];
         if (calibration is not null)
         {
-            result.Holdout = HoldoutCheck(calibration.Build(NaturalIdComparer.Instance), settings);
+            result.Holdout = HoldoutCheck(calibration.Build(NaturalIdComparer.Instance));
         }
 
-        var fit = BgNbdModel.Fit(summaries.Compress());
-        result.TransactionFit = fit;
+        result.TransactionFit = Select(result);
+        var fit = result.TransactionFit;
         var n = summaries.Count;
         result.PAlive = new double[n];
         result.ExpectedPurchases = new double[n];
@@ -108,7 +114,7 @@ internal static class AnalysisRunner
         map.Assign(scores.R, scores.F, scores.M, result.Segments);
 
         progress.Step("assigning lifecycle stages");
-        AssignStages(result, fit.Model, settings);
+        AssignStages(result, result.TransactionFit.Model, settings);
 
         progress.Step("computing churn and retention");
         var compact = activity.ToTransactions();
@@ -182,41 +188,51 @@ internal static class AnalysisRunner
         }
     }
 
-    /// <summary>Fits on the calibration period and compares the predicted with the actual holdout purchases.</summary>
-    private static HoldoutResult HoldoutCheck(SummarySet<string> calibration, AnalysisSettings settings)
+    /// <summary>
+    /// Fits every candidate on the calibration period and ranks them by mean absolute error of the holdout purchases
+    /// (<see cref="ModelDiagnostics.RankOnHoldout"/>); models whose calibration fit did not converge are not ranked.
+    /// </summary>
+    private static HoldoutResult HoldoutCheck(SummarySet<string> calibration)
     {
-        var fit = BgNbdModel.Fit(calibration.Compress());
-        var n = calibration.Count;
-        var predicted = new double[n];
-        fit.Model.ConditionalExpectedTransactions(calibration.HoldoutDuration, calibration.Frequency, calibration.Recency, calibration.T, predicted);
-        var actual = calibration.HoldoutFrequency;
-        double abs = 0, sq = 0, bias = 0;
-        const int maxBin = 7;
-        var sumActual = new double[maxBin + 1];
-        var sumPredicted = new double[maxBin + 1];
-        var count = new int[maxBin + 1];
-        for (var i = 0; i < n; i++)
+        var compressed = calibration.Compress();
+        var fits = new List<ModelFit>
         {
-            var e = predicted[i] - actual[i];
-            abs += Math.Abs(e);
-            sq += e * e;
-            bias += e;
-            var bin = (int)Math.Min(calibration.Frequency[i], maxBin);
-            sumActual[bin] += actual[i];
-            sumPredicted[bin] += predicted[i];
-            count[bin]++;
+            ModelFit.From("bgnbd", "BG/NBD", BgNbdModel.Fit(compressed)),
+            ModelFit.From("pareto-nbd", "Pareto/NBD", ParetoNbdModel.Fit(compressed)),
+        };
+        var converged = fits.Where(f => f.Converged).ToArray();
+        var rankings = converged.Length == 0
+            ? []
+            : ModelDiagnostics.RankOnHoldout(converged.Select(f => KeyValuePair.Create(f.Name, f.Model)), calibration.Frequency, calibration.Recency, calibration.T, calibration.HoldoutFrequency, calibration.HoldoutDuration, RankingMetric.MeanAbsoluteError);
+        var rows = new Dictionary<string, IReadOnlyList<CalibrationHoldoutRow>>();
+        foreach (var f in converged)
+        {
+            rows[f.Name] = ModelDiagnostics.CalibrationVsHoldout(f.Model, calibration.Frequency, calibration.Recency, calibration.T, calibration.HoldoutFrequency, calibration.HoldoutDuration, maxFrequency: 7);
         }
 
-        var bins = new List<HoldoutBin>();
-        for (var k = 0; k <= maxBin; k++)
+        return new HoldoutResult(calibration.CalibrationEnd!.Value, calibration.HoldoutDuration, calibration.Count, rankings, rows);
+    }
+
+    /// <summary>The best model on holdout error when there is a holdout; otherwise BG/NBD, unless only Pareto/NBD converged.</summary>
+    private static ModelFit Select(AnalysisResult result)
+    {
+        var fits = result.TransactionFits;
+        if (result.Holdout is { Rankings.Count: > 0 } h && fits.FirstOrDefault(f => f.Name == h.Rankings[0].Name && f.Converged) is { } best)
         {
-            if (count[k] > 0)
-            {
-                bins.Add(new HoldoutBin(k == maxBin ? $"{maxBin}+" : k.ToString(System.Globalization.CultureInfo.InvariantCulture), count[k], sumActual[k] / count[k], sumPredicted[k] / count[k]));
-            }
+            result.SelectionReason = FormattableString.Invariant($"{best.Title} predicted the holdout best (mean absolute error {h.Rankings[0].Errors.MeanAbsoluteError:0.0000} purchases per customer).");
+            return best;
         }
 
-        return new HoldoutResult("bgnbd", fit, calibration.CalibrationEnd!.Value, calibration.HoldoutDuration, n, abs / n, Math.Sqrt(sq / n), bias / n, bins);
+        var chosen = fits.FirstOrDefault(f => f.Converged) ?? fits[0];
+        result.SelectionReason = result.Holdout is null
+            ? $"{chosen.Title} (the default; pass --calibration-end to choose by holdout error)."
+            : $"{chosen.Title} (no calibration fit converged, so no model could be ranked on the holdout).";
+        if (!chosen.Converged)
+        {
+            result.Notes.Add($"No transaction model converged; the numbers below come from {chosen.Title} as it stopped ({chosen.ExitReason}) and should not be trusted.");
+        }
+
+        return chosen;
     }
 
     /// <summary>
@@ -224,7 +240,7 @@ internal static class AnalysisRunner
     /// purchase days (x + 1); the x − 1 purchases in between are placed on evenly spaced distinct days, so the facts the
     /// rules read (purchase count, first/last purchase, recency, T and hence P(alive)) are exact.
     /// </summary>
-    private static void AssignStages(AnalysisResult result, BgNbdModel model, AnalysisSettings settings)
+    private static void AssignStages(AnalysisResult result, ITransactionModel model, AnalysisSettings settings)
     {
         var s = result.Summaries;
         var rules = new DefaultRuleOptions

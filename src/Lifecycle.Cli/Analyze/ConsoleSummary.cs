@@ -8,9 +8,11 @@ internal static class ConsoleSummary
         var s = r.Summaries;
         var unit = CommonOptions.UnitName(r.Settings.Unit);
         w.WriteLine($"Analysed {Format.Int(r.TransactionRows)} transactions of {Format.Int(s.Count)} customers from {r.Settings.Source.Name} (observation end {Format.Date(r.ObservationEnd)}, time in {unit}).");
-        var fit = r.TransactionFit;
-        ConsoleTable.Write(w, $"BG/NBD fit (log-likelihood {Format.Num(fit.LogLikelihood, 2)}, {(fit.Converged ? "converged" : "NOT converged: " + fit.ExitReason)})", ["parameter", "estimate", "std. error"],
-            fit.ParameterNames.Select((n, i) => (IReadOnlyList<string>)[n, Format.Param(fit.Parameters[i]), Format.Param(fit.StandardErrors[i])]).ToArray());
+        foreach (var fit in r.TransactionFits)
+        {
+            ConsoleTable.Write(w, $"{fit.Title} (log-likelihood {Format.Num(fit.LogLikelihood, 2)}, {(fit.Converged ? "converged" : "NOT converged: " + fit.ExitReason)})", ["parameter", "estimate", "std. error"],
+                fit.ParameterNames.Select((n, i) => (IReadOnlyList<string>)[n, Format.Param(fit.Parameters[i]), Format.Param(fit.StandardErrors[i])]).ToArray());
+        }
         if (r.SpendFit is { } spend)
         {
             ConsoleTable.Write(w, $"Gamma-Gamma spend fit (log-likelihood {Format.Num(spend.LogLikelihood, 2)}, {(spend.Converged ? "converged" : "NOT converged: " + spend.ExitReason)})", ["parameter", "estimate", "std. error"],
@@ -24,8 +26,12 @@ internal static class ConsoleSummary
 
         if (r.Holdout is { } h)
         {
-            w.WriteLine($"Holdout check ({Format.Num(h.Duration, 1)} {unit} after {Format.Date(h.CalibrationEnd)}): MAE {Format.Num(h.Mae, 3)}, RMSE {Format.Num(h.Rmse, 3)}, bias {Format.Num(h.Bias, 3)} purchases per customer.");
+            ConsoleTable.Write(w, $"Holdout check ({Format.Num(h.Duration, 1)} {unit} after {Format.Date(h.CalibrationEnd)}), best first", ["model", "MAE", "RMSE", "bias"],
+                h.Rankings.Select(k => (IReadOnlyList<string>)[k.Name, Format.Num(k.Errors.MeanAbsoluteError, 4), Format.Num(k.Errors.RootMeanSquaredError, 4), Format.Num(k.Errors.Bias, 4)]).ToArray());
         }
+
+        w.WriteLine();
+        w.WriteLine("Predictions use " + r.SelectionReason);
 
         ConsoleTable.Write(w, "Lifecycle stages", ["stage", "customers", "share"], r.StageDistribution.Select(d => (IReadOnlyList<string>)[d.Stage, Format.Int(d.Customers), Format.Pct(d.Share)]).ToArray());
         var segments = Enumerable.Range(0, s.Count).GroupBy(r.SegmentOf).OrderByDescending(g => g.Count()).Select(g => (IReadOnlyList<string>)[g.Key, Format.Int(g.Count()), Format.Pct(g.Average(i => r.PAlive[i])), Format.Money(g.Sum(i => r.Value[i]))]).ToArray();

@@ -66,7 +66,11 @@ internal static class DataWriters
         json.WriteEndObject();
 
         json.WriteStartObject("models");
-        WriteFit(json, "bgnbd", r.TransactionFit.ParameterNames, r.TransactionFit.Parameters, r.TransactionFit.StandardErrors, r.TransactionFit.LogLikelihood, r.TransactionFit.Converged, r.TransactionFit.Iterations);
+        foreach (var fit in r.TransactionFits)
+        {
+            WriteFit(json, fit.Name, fit.ParameterNames, fit.Parameters, fit.StandardErrors, fit.LogLikelihood, fit.Converged, fit.Iterations);
+        }
+
         if (r.SpendFit is { } spend)
         {
             WriteFit(json, "gammaGamma", spend.ParameterNames, spend.Parameters, spend.StandardErrors, spend.LogLikelihood, spend.Converged, spend.Iterations);
@@ -80,7 +84,8 @@ internal static class DataWriters
         }
 
         json.WriteEndArray();
-        json.WriteString("selectedModel", "bgnbd");
+        json.WriteString("selectedModel", r.TransactionFit.Name);
+        json.WriteString("selectionReason", r.SelectionReason);
 
         if (r.Holdout is { } h)
         {
@@ -88,21 +93,41 @@ internal static class DataWriters
             json.WriteString("calibrationEnd", Format.Date(h.CalibrationEnd));
             json.WriteNumber("duration", h.Duration);
             json.WriteNumber("customers", h.Customers);
-            json.WriteNumber("mae", h.Mae);
-            json.WriteNumber("rmse", h.Rmse);
-            json.WriteNumber("bias", h.Bias);
-            json.WriteStartArray("byCalibrationFrequency");
-            foreach (var b in h.Bins)
+            json.WriteStartArray("rankings");
+            foreach (var k in h.Rankings)
             {
                 json.WriteStartObject();
-                json.WriteString("frequency", b.Frequency);
-                json.WriteNumber("customers", b.Customers);
-                json.WriteNumber("actual", b.Actual);
-                json.WriteNumber("predicted", b.Predicted);
+                json.WriteNumber("rank", k.Rank);
+                json.WriteString("model", k.Name);
+                json.WriteNumber("mae", k.Errors.MeanAbsoluteError);
+                json.WriteNumber("rmse", k.Errors.RootMeanSquaredError);
+                json.WriteNumber("msle", k.Errors.MeanSquaredLogError);
+                json.WriteNumber("bias", k.Errors.Bias);
+                json.WriteNumber("totalActual", k.TotalActual);
+                json.WriteNumber("totalPredicted", k.TotalPredicted);
                 json.WriteEndObject();
             }
 
             json.WriteEndArray();
+            json.WriteStartObject("byCalibrationFrequency");
+            foreach (var (name, rows) in h.Rows)
+            {
+                json.WriteStartArray(name);
+                foreach (var row in rows)
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("frequency", row.Frequency);
+                    json.WriteBoolean("orMore", row.IsOpenEnded);
+                    json.WriteNumber("customers", row.Customers);
+                    json.WriteNumber("actual", row.ActualMean);
+                    json.WriteNumber("predicted", row.PredictedMean);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
             json.WriteEndObject();
         }
 

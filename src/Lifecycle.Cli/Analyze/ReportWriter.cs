@@ -47,19 +47,21 @@ internal static class ReportWriter
 
     private static void Models(HtmlDocument doc, AnalysisResult r, string unit)
     {
-        var fit = r.TransactionFit;
-        doc.Section("models", "Models", $"BG/NBD (Fader, Hardie & Lee 2005) fitted by maximum likelihood on {Format.Int((long)fit.CustomersUsed)} customers; time in {unit}.");
-        doc.Table(
-            ["parameter", "estimate", "standard error"],
-            fit.ParameterNames.Select((name, i) => (IReadOnlyList<string>)[name, Format.Param(fit.Parameters[i]), Format.Param(fit.StandardErrors[i])]));
-        doc.Paragraph($"Log-likelihood {Format.Num(fit.LogLikelihood, 2)}; converged: {(fit.Converged ? "yes" : "NO")} ({fit.ExitReason}, {fit.Iterations} iterations).");
+        doc.Section("models", "Models", $"Fitted by maximum likelihood on {Format.Int(r.Summaries.Count)} customers; time in {unit}. Predictions use: {r.SelectionReason}");
+        foreach (var fit in r.TransactionFits)
+        {
+            doc.Paragraph($"{fit.Title}{(ReferenceEquals(fit, r.TransactionFit) ? " — used for the predictions" : string.Empty)}: log-likelihood {Format.Num(fit.LogLikelihood, 2)}; converged: {(fit.Converged ? "yes" : "NO")} ({fit.ExitReason}, {fit.Iterations} iterations).");
+            doc.Table(
+                ["parameter", "estimate", "standard error"],
+                fit.ParameterNames.Select((name, i) => (IReadOnlyList<string>)[name, Format.Param(fit.Parameters[i]), Format.Param(fit.StandardErrors[i])]));
+        }
+
         if (r.SpendFit is { } spend)
         {
-            doc.Paragraph($"Gamma-Gamma spend model (Fader, Hardie & Lee 2005) fitted on {Format.Int((long)spend.CustomersUsed)} customers with repeat purchases of positive value ({Format.Int(r.SpendExcluded)} excluded); population mean spend {(spend.Model.PopulationMeanSpend is { } mean ? Format.Money(mean) : "does not exist")}.");
+            doc.Paragraph($"Gamma-Gamma spend model (Fader, Hardie & Lee 2005) fitted on {Format.Int((long)spend.CustomersUsed)} customers with repeat purchases of positive value ({Format.Int(r.SpendExcluded)} excluded); population mean spend {(spend.Model.PopulationMeanSpend is { } mean ? Format.Money(mean) : "does not exist")}; log-likelihood {Format.Num(spend.LogLikelihood, 2)}; converged: {(spend.Converged ? "yes" : "NO")} ({spend.ExitReason}, {spend.Iterations} iterations).");
             doc.Table(
                 ["parameter", "estimate", "standard error"],
                 spend.ParameterNames.Select((name, i) => (IReadOnlyList<string>)[name, Format.Param(spend.Parameters[i]), Format.Param(spend.StandardErrors[i])]));
-            doc.Paragraph($"Log-likelihood {Format.Num(spend.LogLikelihood, 2)}; converged: {(spend.Converged ? "yes" : "NO")} ({spend.ExitReason}, {spend.Iterations} iterations).");
         }
 
         foreach (var note in r.Notes)
@@ -77,11 +79,26 @@ internal static class ReportWriter
             return;
         }
 
-        doc.Section("holdout", "Calibration vs holdout", $"Fitted on purchases up to {Format.Date(h.CalibrationEnd)}, then asked to predict the next {Format.Num(h.Duration, 1)} time units for {Format.Int(h.Customers)} customers. MAE {Format.Num(h.Mae, 3)}, RMSE {Format.Num(h.Rmse, 3)}, bias {Format.Num(h.Bias, 3)} purchases per customer.");
-        var actual = h.Bins.Select((b, i) => ((double)i, b.Actual)).ToArray();
-        var predicted = h.Bins.Select((b, i) => ((double)i, b.Predicted)).ToArray();
-        doc.Chart(Svg.Lines("calibration-holdout", "Mean holdout purchases by calibration frequency", [new Series("actual", actual, Svg.Palette[0]), new Series("model", predicted, Svg.Palette[1], Dashed: true)], "purchases in calibration (0, 1, 2, … , 7+)", "mean purchases in holdout"));
-        doc.Table(["calibration frequency", "customers", "actual", "predicted"], h.Bins.Select(b => (IReadOnlyList<string>)[b.Frequency, Format.Int(b.Customers), Format.Num(b.Actual, 3), Format.Num(b.Predicted, 3)]));
+        doc.Section("holdout", "Calibration vs holdout", $"Each model was fitted on purchases up to {Format.Date(h.CalibrationEnd)} and asked to predict the next {Format.Num(h.Duration, 1)} time units for {Format.Int(h.Customers)} customers; ranked by mean absolute error.");
+        doc.Table(
+            ["rank", "model", "MAE", "RMSE", "bias", "actual total", "predicted total"],
+            h.Rankings.Select(k => (IReadOnlyList<string>)[k.Rank.ToString(System.Globalization.CultureInfo.InvariantCulture), k.Name, Format.Num(k.Errors.MeanAbsoluteError, 4), Format.Num(k.Errors.RootMeanSquaredError, 4), Format.Num(k.Errors.Bias, 4), Format.Num(k.TotalActual, 0), Format.Num(k.TotalPredicted, 1)]));
+        if (h.Rows.Count > 0)
+        {
+            var first = h.Rows.First().Value;
+            var series = new List<Series> { new("actual", first.Select(row => ((double)row.Frequency, row.ActualMean)).ToArray(), Svg.Palette[0]) };
+            var k = 1;
+            foreach (var (name, rows) in h.Rows)
+            {
+                series.Add(new Series(name, rows.Select(row => ((double)row.Frequency, row.PredictedMean)).ToArray(), Svg.Palette[k++], Dashed: true));
+            }
+
+            doc.Chart(Svg.Lines("calibration-holdout", "Mean holdout purchases by calibration frequency", series, "purchases in calibration (the last point is 7 or more)", "mean purchases in holdout"));
+            doc.Table(
+                ["calibration frequency", "customers", "actual", .. h.Rows.Keys],
+                first.Select((row, i) => (IReadOnlyList<string>)[row.IsOpenEnded ? row.Frequency + "+" : row.Frequency.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.Num(row.Customers, 0), Format.Num(row.ActualMean, 3), .. h.Rows.Values.Select(v => Format.Num(v[i].PredictedMean, 3))]));
+        }
+
         doc.EndSection();
     }
 
@@ -103,7 +120,7 @@ internal static class ReportWriter
             }
         }
 
-        doc.Section("p-alive", "P(alive) by frequency and recency", $"For a customer of age T = {Format.Num(tMax, 1)} {unit} (the oldest): the probability of still being active given their repeat purchases and the time of the last one.");
+        doc.Section("p-alive", "P(alive) by frequency and recency", $"From the {r.TransactionFit.Name} model, for a customer of age T = {Format.Num(tMax, 1)} {unit} (the oldest): the probability of still being active given their repeat purchases and the time of the last one.");
         doc.Chart(Svg.Heatmap("p-alive", "P(alive)", rows, cols, grid, v => Format.Pct(v), "repeat purchases x", $"recency t_x ({unit})"));
         doc.EndSection();
     }
