@@ -46,6 +46,11 @@ internal sealed class StageEngineFactory : IStageEngineFactory
     public LifecycleEngine Create(ITransactionModel aliveModel)
     {
         ArgumentNullException.ThrowIfNull(aliveModel);
+        if (_settings.StageModel != StageModelKind.ReachToLoyalty)
+        {
+            throw new InvalidOperationException(FormattableString.Invariant($"Lifecycle:Stages:Model = {_settings.StageModel} has no AtRisk stage, so a P(alive) rule cannot apply; call Create() without a model, or set Lifecycle:Stages:Model to ReachToLoyalty."));
+        }
+
         var alive = AliveProbability.FromSummaryModel(s => aliveModel.ProbabilityAlive(s.Frequency, s.Recency, s.T), aliveModel.TimeUnit);
         return new LifecycleEngine(Build(alive), _settings.OutOfOrder);
     }

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Lifecycle.Metrics;
 using Lifecycle.Segmentation;
 using Lifecycle.Stages;
@@ -12,7 +11,7 @@ public enum StageModelKind
     /// <summary><see cref="StageModels.ReachToLoyalty"/>: Reach → Acquisition → Conversion → Retention → Loyalty, plus AtRisk and Churned.</summary>
     ReachToLoyalty = 0,
 
-    /// <summary><see cref="StageModels.AwarenessToAdvocacy"/>: Awareness → … → Advocacy, plus AtRisk and Churned.</summary>
+    /// <summary><see cref="StageModels.AwarenessToAdvocacy"/>: the forward-only funnel Awareness → … → Advocacy, without risk stages (the inactivity and P(alive) thresholds do not apply).</summary>
     AwarenessToAdvocacy = 1,
 }
 
@@ -75,27 +74,27 @@ public sealed class LifecycleStageOptions
 
     /// <summary>Gets or sets the days without a purchase after which a customer is AtRisk.</summary>
     /// <value>Default 90; 1–3650; less than <see cref="ChurnedAfterDays"/>.</value>
-    [Range(1, 3650, ErrorMessage = "Lifecycle:Stages:AtRiskAfterDays must be between 1 and 3650 days; set it to the inactivity that signals risk, for example 90.")]
+    [OptionRange("Lifecycle:Stages:AtRiskAfterDays", 1, 3650, "set it to the days without a purchase that signal risk, for example 90", Unit = "days")]
     public int AtRiskAfterDays { get; set; } = 90;
 
     /// <summary>Gets or sets the days without a purchase after which a customer is Churned.</summary>
     /// <value>Default 180; 1–3650; greater than <see cref="AtRiskAfterDays"/>.</value>
-    [Range(1, 3650, ErrorMessage = "Lifecycle:Stages:ChurnedAfterDays must be between 1 and 3650 days; set it to the inactivity that counts as lost, for example 180.")]
+    [OptionRange("Lifecycle:Stages:ChurnedAfterDays", 1, 3650, "set it to the days without a purchase that count as lost, for example 180", Unit = "days")]
     public int ChurnedAfterDays { get; set; } = 180;
 
     /// <summary>Gets or sets the P(alive) below which the model-driven rule moves a customer to AtRisk (used when the engine is created with a fitted model).</summary>
     /// <value>Default 0.3; in (0, 1].</value>
-    [Range(0.0, 1.0, MinimumIsExclusive = true, ErrorMessage = "Lifecycle:Stages:AliveThreshold must be a probability in (0, 1]; set it to the P(alive) below which a customer is at risk, for example 0.3.")]
+    [OptionRange("Lifecycle:Stages:AliveThreshold", 0, 1, "set it to the P(alive) below which a customer is at risk, for example 0.3", MinimumIsExclusive = true)]
     public double AliveThreshold { get; set; } = 0.3;
 
     /// <summary>Gets or sets the NPS answer from which a customer is a promoter (moves to Loyalty or Advocacy).</summary>
     /// <value>Default 9 (the NPS definition); 0–10.</value>
-    [Range(0, 10, ErrorMessage = "Lifecycle:Stages:PromoterScore must be on the NPS scale 0–10; use 9 for the standard promoter definition.")]
+    [OptionRange("Lifecycle:Stages:PromoterScore", 0, 10, "use 9 for the standard NPS promoter definition")]
     public int PromoterScore { get; set; } = 9;
 
     /// <summary>Gets or sets the purchase count from which a customer is retained.</summary>
     /// <value>Default 2 (a repeat purchase); 2–1000.</value>
-    [Range(2, 1000, ErrorMessage = "Lifecycle:Stages:RetentionPurchases must be between 2 and 1000 (the first purchase is conversion); use 2 for 'a repeat purchase'.")]
+    [OptionRange("Lifecycle:Stages:RetentionPurchases", 2, 1000, "the first purchase is conversion; use 2 for 'a repeat purchase'")]
     public int RetentionPurchases { get; set; } = 2;
 
     /// <summary>Gets or sets what the engine does with an event older than the state it is applied to.</summary>
@@ -109,22 +108,22 @@ public sealed class LifecycleClvOptions
 {
     /// <summary>Gets or sets the discount rate per discount period.</summary>
     /// <value>Default 0.01 (1% a month, about 12.7% a year); 0 to 1.</value>
-    [Range(0.0, 1.0, ErrorMessage = "Lifecycle:Clv:DiscountRate must be a rate per discount period between 0 and 1; for 10% a year with monthly periods use 0.008.")]
+    [OptionRange("Lifecycle:Clv:DiscountRate", 0, 1, "set the rate per discount period, for example 0.01 for 1% a month")]
     public double DiscountRate { get; set; } = 0.01;
 
     /// <summary>Gets or sets the length of one discount period in days.</summary>
     /// <value>Default 30 (a month, as lifetimes does); 1–366.</value>
-    [Range(1.0, 366.0, ErrorMessage = "Lifecycle:Clv:DiscountPeriodDays must be between 1 and 366 days; use 30 for monthly discounting.")]
+    [OptionRange("Lifecycle:Clv:DiscountPeriodDays", 1, 366, "use 30 for monthly discounting", Unit = "days")]
     public double DiscountPeriodDays { get; set; } = 30;
 
     /// <summary>Gets or sets the CLV horizon as a number of discount periods.</summary>
     /// <value>Default 12 (a year of monthly periods); 1–1200.</value>
-    [Range(1, 1200, ErrorMessage = "Lifecycle:Clv:HorizonPeriods must be between 1 and 1200 discount periods; use 12 for a year of monthly periods.")]
+    [OptionRange("Lifecycle:Clv:HorizonPeriods", 1, 1200, "use 12 for a year of monthly periods", Unit = "periods")]
     public int HorizonPeriods { get; set; } = 12;
 
     /// <summary>Gets or sets the profit margin applied to expected spend.</summary>
     /// <value>Default 1 (CLV in revenue); in (0, 1].</value>
-    [Range(0.0, 1.0, MinimumIsExclusive = true, ErrorMessage = "Lifecycle:Clv:Margin must be in (0, 1]; use 1 for revenue or your gross margin, for example 0.3.")]
+    [OptionRange("Lifecycle:Clv:Margin", 0, 1, "use 1 for CLV in revenue or your gross margin, for example 0.3", MinimumIsExclusive = true)]
     public double Margin { get; set; } = 1;
 
     /// <summary>Gets or sets a value indicating whether fits compute standard errors and the parameter covariance.</summary>
@@ -142,7 +141,7 @@ public sealed class LifecycleSegmentationOptions
 {
     /// <summary>Gets or sets the number of RFM scores per dimension.</summary>
     /// <value>Default 5 (quintiles, the scale of the built-in maps); 2–255 (<see cref="QuantileScoring.MaxBins"/>).</value>
-    [Range(2, QuantileScoring.MaxBins, ErrorMessage = "Lifecycle:Segmentation:RfmBins must be between 2 and 255; use 5 for quintiles (the scale of the built-in segment maps).")]
+    [OptionRange("Lifecycle:Segmentation:RfmBins", 2, QuantileScoring.MaxBins, "use 5 for quintiles (the scale of the built-in segment maps)")]
     public int RfmBins { get; set; } = 5;
 
     /// <summary>Gets or sets how customers with equal values are placed in bins.</summary>
@@ -164,6 +163,6 @@ public sealed class LifecycleChurnOptions
 
     /// <summary>Gets or sets the inactivity window of the built-in churn definition (<see cref="InactivityChurn{TKey}"/>), in days; <see langword="null"/> uses <see cref="LifecycleStageOptions.ChurnedAfterDays"/>.</summary>
     /// <value>Default <see langword="null"/>; when set, 1–3650.</value>
-    [Range(1, 3650, ErrorMessage = "Lifecycle:Churn:InactivityDays must be between 1 and 3650 days; remove it to use Lifecycle:Stages:ChurnedAfterDays.")]
+    [OptionRange("Lifecycle:Churn:InactivityDays", 1, 3650, "remove it to use Lifecycle:Stages:ChurnedAfterDays", Unit = "days")]
     public int? InactivityDays { get; set; }
 }

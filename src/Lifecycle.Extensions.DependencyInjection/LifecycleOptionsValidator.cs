@@ -20,51 +20,51 @@ internal sealed class LifecycleOptionsRulesValidator : IValidateOptions<Lifecycl
         var failures = new List<string>();
         if (options.TimeUnit is not (TimeUnit.Days or TimeUnit.Weeks))
         {
-            failures.Add(Invariant($"Lifecycle:TimeUnit is '{options.TimeUnit}'; set it to 'Days' or 'Weeks' (the unit of model time and horizons)."));
+            failures.Add(Invariant($"Lifecycle:TimeUnit = {options.TimeUnit} must be Days or Weeks; set the unit of model time and horizons, for example Weeks."));
         }
 
         if (options.Stages is null || options.Clv is null || options.Segmentation is null || options.Churn is null)
         {
-            failures.Add("Lifecycle:Stages, Lifecycle:Clv, Lifecycle:Segmentation and Lifecycle:Churn must not be null; remove the assignment to keep the defaults.");
+            failures.Add("Lifecycle:Stages, Lifecycle:Clv, Lifecycle:Segmentation and Lifecycle:Churn must not be null; remove the null assignment to keep the defaults.");
             return ValidateOptionsResult.Fail(failures);
         }
 
         var stages = options.Stages;
         if (!Enum.IsDefined(stages.Model))
         {
-            failures.Add(Invariant($"Lifecycle:Stages:Model is '{stages.Model}'; set it to 'ReachToLoyalty' or 'AwarenessToAdvocacy'."));
+            failures.Add(Invariant($"Lifecycle:Stages:Model = {stages.Model} must be ReachToLoyalty or AwarenessToAdvocacy; choose one of the ready-made stage models."));
         }
 
         if (!Enum.IsDefined(stages.OutOfOrder))
         {
-            failures.Add(Invariant($"Lifecycle:Stages:OutOfOrder is '{stages.OutOfOrder}'; set it to 'Refold' or 'Reject'."));
+            failures.Add(Invariant($"Lifecycle:Stages:OutOfOrder = {stages.OutOfOrder} must be Refold or Reject; use Refold to replay late events."));
         }
 
         if (stages.ChurnedAfterDays <= stages.AtRiskAfterDays)
         {
-            failures.Add(Invariant($"Lifecycle:Stages:ChurnedAfterDays ({stages.ChurnedAfterDays}) must be greater than Lifecycle:Stages:AtRiskAfterDays ({stages.AtRiskAfterDays}): customers become at risk before they churn; lengthen ChurnedAfterDays or shorten AtRiskAfterDays."));
+            failures.Add(Invariant($"Lifecycle:Stages:ChurnedAfterDays = {stages.ChurnedAfterDays} must be greater than Lifecycle:Stages:AtRiskAfterDays = {stages.AtRiskAfterDays}; customers are at risk before they churn, so lengthen ChurnedAfterDays or shorten AtRiskAfterDays."));
         }
 
         if (!Enum.IsDefined(options.Segmentation.Ties))
         {
-            failures.Add(Invariant($"Lifecycle:Segmentation:Ties is '{options.Segmentation.Ties}'; set it to 'RankFirst', 'AverageRank' or 'DropDuplicateEdges'."));
+            failures.Add(Invariant($"Lifecycle:Segmentation:Ties = {options.Segmentation.Ties} must be RankFirst, AverageRank or DropDuplicateEdges; use RankFirst for equal-sized bins."));
         }
 
         if (!Enum.IsDefined(options.Segmentation.Map))
         {
-            failures.Add(Invariant($"Lifecycle:Segmentation:Map is '{options.Segmentation.Map}'; set it to 'RecencyFrequencyMonetary' or 'RecencyFrequency'."));
+            failures.Add(Invariant($"Lifecycle:Segmentation:Map = {options.Segmentation.Map} must be RecencyFrequencyMonetary or RecencyFrequency; or register your own SegmentMap in the container."));
         }
 
         if (options.Churn.Period is not (PeriodGranularity.Week or PeriodGranularity.Month or PeriodGranularity.Quarter))
         {
-            failures.Add(Invariant($"Lifecycle:Churn:Period is '{options.Churn.Period}'; set it to 'Week', 'Month' or 'Quarter'."));
+            failures.Add(Invariant($"Lifecycle:Churn:Period = {options.Churn.Period} must be Week, Month or Quarter; use Month for monthly churn rates."));
         }
 
         var clv = options.Clv;
         var unitDays = options.TimeUnit == TimeUnit.Weeks ? 7.0 : 1.0;
-        if (double.IsFinite(clv.DiscountPeriodDays) && clv.HorizonPeriods * clv.DiscountPeriodDays < unitDays)
+        if (clv.HorizonPeriods >= 1 && clv.DiscountPeriodDays >= 1 && clv.HorizonPeriods * clv.DiscountPeriodDays < unitDays)
         {
-            failures.Add(Invariant($"Lifecycle:Clv:HorizonPeriods × Lifecycle:Clv:DiscountPeriodDays ({clv.HorizonPeriods} × {clv.DiscountPeriodDays} days) is shorter than one model time unit ({options.TimeUnit}); lengthen the horizon or use TimeUnit 'Days'."));
+            failures.Add(Invariant($"Lifecycle:Clv:HorizonPeriods × Lifecycle:Clv:DiscountPeriodDays = {clv.HorizonPeriods} × {clv.DiscountPeriodDays} days must be at least one model time unit ({options.TimeUnit}); lengthen the horizon or set Lifecycle:TimeUnit to Days."));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -65,6 +65,7 @@ public interface IStageEngineFactory
     /// <returns>The engine.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="aliveModel"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The model's time unit is not Days or Weeks.</exception>
+    /// <exception cref="InvalidOperationException">The configured model is <see cref="StageModelKind.AwarenessToAdvocacy"/>, which has no AtRisk stage.</exception>
     LifecycleEngine Create(ITransactionModel aliveModel);
 }
 
