@@ -122,6 +122,69 @@ public sealed class SummarySet<TKey>
         TotalSpend = _totalSpend[index],
     };
 
+    /// <summary>Concatenates sets over disjoint customers (same options), then orders them by id when an order is given.</summary>
+    internal static SummarySet<TKey> Concat(IReadOnlyList<SummarySet<TKey>> parts, IComparer<TKey>? order, SummarizerCounts counts)
+    {
+        var n = parts.Sum(p => p.Count);
+        var first = parts.Count > 0 ? parts[0] : null;
+        var hasHoldout = first?.HasHoldout ?? false;
+        var ids = new TKey[n];
+        var offset = 0;
+        foreach (var p in parts)
+        {
+            p._ids.CopyTo(ids, offset);
+            offset += p.Count;
+        }
+
+        var permutation = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            permutation[i] = i;
+        }
+
+        if (order is not null)
+        {
+            Array.Sort(ids, permutation, order);
+        }
+
+        T[] Gather<T>(Func<SummarySet<TKey>, T[]?> column)
+        {
+            var all = new T[n];
+            var at = 0;
+            foreach (var p in parts)
+            {
+                column(p)!.CopyTo(all, at);
+                at += p.Count;
+            }
+
+            var result = new T[n];
+            for (var i = 0; i < n; i++)
+            {
+                result[i] = all[permutation[i]];
+            }
+
+            return result;
+        }
+
+        return new SummarySet<TKey>(
+            ids,
+            Gather(p => p._frequency),
+            Gather(p => p._recency),
+            Gather(p => p._t),
+            Gather(p => p._monetary),
+            Gather(p => p._first),
+            Gather(p => p._last),
+            Gather(p => p._transactionCount),
+            Gather(p => p._totalSpend),
+            first?.Unit ?? TimeUnit.Days,
+            first?.ObservationEnd,
+            first?.CalibrationEnd,
+            hasHoldout ? Gather(p => p._holdoutFrequency) : null,
+            hasHoldout ? Gather(p => p._holdoutMonetary) : null,
+            first?.HoldoutDuration ?? 0,
+            counts);
+    }
+
     /// <summary>Compresses the calibration summaries into unique weighted rows for model fitting.</summary>
     /// <returns>The compressed rows; their weights add up to <see cref="Count"/>.</returns>
     public CompressedSummaries Compress() => CompressedSummaries.Create(_frequency, _recency, _t, [], Unit);

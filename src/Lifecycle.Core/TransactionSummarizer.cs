@@ -459,37 +459,96 @@ public static class TransactionSummarizer
 
         // Below a few tens of thousands of transactions a thread costs more than it saves.
         workers = Math.Clamp(workers, 1, Math.Max(1, transactions.Length / minimumPerWorker));
-        if (workers == 1)
+        if (transactions.Length < 2 * minimumPerWorker)
         {
             var single = new TransactionSummarizer<TKey>(options);
             single.AddRange(transactions.Span);
             return single.Build();
         }
 
-        // Partition by customer so the partial summarizers hold disjoint customers and merging is cheap.
-        var parts = new TransactionSummarizer<TKey>[workers];
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        return SummarizeByBuckets(transactions, options, workers);
+    }
+
+    /// <summary>
+    /// Partitioned hash aggregation: each chunk of transactions is scattered by customer hash into
+    /// <see cref="Buckets"/> buckets, and each bucket has its own summarizer. A bucket holds 1/256 of the customers,
+    /// so its state stays in cache while its transactions stream by; buckets hold disjoint customers, so they run on
+    /// several cores and their results are concatenated, never merged. Extra memory is one fixed-size chunk index.
+    /// </summary>
+    private static SummarySet<TKey> SummarizeByBuckets<TKey>(ReadOnlyMemory<Transaction<TKey>> transactions, SummarizerOptions options, int workers)
+        where TKey : notnull, IEquatable<TKey>
+    {
+        const int chunkSize = 1 << 20;
+        var comparer = EqualityComparer<TKey>.Default;
+        var parts = new TransactionSummarizer<TKey>[Buckets];
+        var bucketOf = new byte[Math.Min(chunkSize, transactions.Length)];
+        var order = new int[bucketOf.Length];
+        var offsets = new int[Buckets + 1];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = workers };
+        for (var start = 0; start < transactions.Length; start += chunkSize)
         {
-            var part = new TransactionSummarizer<TKey>(options);
-            var comparer = EqualityComparer<TKey>.Default;
-            foreach (ref readonly var t in transactions.Span)
+            var chunk = transactions.Slice(start, Math.Min(chunkSize, transactions.Length - start));
+            var span = chunk.Span;
+            Array.Clear(offsets);
+            for (var i = 0; i < span.Length; i++)
             {
-                var h = t.CustomerId is null ? 0 : comparer.GetHashCode(t.CustomerId);
-                if ((int)((uint)h % (uint)workers) == w)
-                {
-                    part.Add(t.CustomerId!, t.Timestamp, t.Amount);
-                }
+                var id = span[i].CustomerId;
+                var b = id is null ? 0 : (int)(((uint)comparer.GetHashCode(id) * 0x9E3779B1u) >> 24);
+                bucketOf[i] = (byte)b;
+                offsets[b + 1]++;
             }
 
-            parts[w] = part;
-        });
+            for (var b = 0; b < Buckets; b++)
+            {
+                offsets[b + 1] += offsets[b];
+            }
 
-        var result = parts[0];
-        for (var w = 1; w < workers; w++)
-        {
-            result.Merge(parts[w]);
+            var next = offsets.AsSpan(0, Buckets).ToArray();
+            for (var i = 0; i < span.Length; i++)
+            {
+                order[next[bucketOf[i]]++] = i;
+            }
+
+            try
+            {
+                Parallel.For(0, Buckets, parallel, b =>
+                {
+                    var part = parts[b] ??= new TransactionSummarizer<TKey>(options);
+                    var rows = chunk.Span;
+                    for (var k = offsets[b]; k < offsets[b + 1]; k++)
+                    {
+                        ref readonly var t = ref rows[order[k]];
+                        part.Add(t.CustomerId, t.Timestamp, t.Amount);
+                    }
+                });
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0 && e.InnerExceptions[0] is ArgumentException)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
         }
 
-        return result.Build();
+        var built = new List<SummarySet<TKey>>(Buckets);
+        long seen = 0, afterEnd = 0, refunds = 0;
+        var holdoutOnly = 0;
+        foreach (var part in parts)
+        {
+            if (part is null)
+            {
+                continue;
+            }
+
+            var set = part.Build(null);
+            built.Add(set);
+            seen += set.Counts.Transactions;
+            afterEnd += set.Counts.AfterObservationEnd;
+            refunds += set.Counts.RefundsExcluded;
+            holdoutOnly += set.Counts.HoldoutOnlyCustomers;
+        }
+
+        var idOrder = typeof(IComparable<TKey>).IsAssignableFrom(typeof(TKey)) ? Comparer<TKey>.Default : null;
+        return SummarySet<TKey>.Concat(built, idOrder, new SummarizerCounts(seen, afterEnd, refunds, holdoutOnly));
     }
+
+    private const int Buckets = 256;
 }

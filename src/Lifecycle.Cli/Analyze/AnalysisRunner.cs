@@ -85,9 +85,18 @@ internal static class AnalysisRunner
 
         FitSpend(result, summaries);
         result.Value = new double[n];
-        for (var i = 0; i < n; i++)
+        if (result.SpendFit is { } spendFit)
         {
-            result.Value[i] = (double)summaries.TotalSpend[i];
+            var discounting = DiscreteDiscounting.Monthly(settings.Unit, settings.Months, settings.DiscountRate) with { Margin = settings.Margin };
+            CustomerLifetimeValue.Discrete(fit.Model, new PositiveValueSpend(spendFit.Model), summaries.Frequency, summaries.Recency, summaries.T, summaries.MonetaryValue, discounting, result.Value);
+            result.ValueName = FormattableString.Invariant($"CLV ({settings.Months} months)");
+        }
+        else
+        {
+            for (var i = 0; i < n; i++)
+            {
+                result.Value[i] = (double)summaries.TotalSpend[i];
+            }
         }
 
         progress.Step("scoring segments");
@@ -148,8 +157,25 @@ internal static class AnalysisRunner
         for (var i = 0; i < n; i++)
         {
             // A customer without a repeat purchase of positive value gets the population mean (the model's E[M] at x = 0).
-            var positive = summaries.Frequency[i] > 0 && summaries.MonetaryValue[i] > 0;
-            result.ExpectedSpend[i] = fit.Model.ConditionalExpectedSpend(positive ? summaries.Frequency[i] : 0, positive ? summaries.MonetaryValue[i] : 1);
+            result.ExpectedSpend[i] = new PositiveValueSpend(fit.Model).ConditionalExpectedSpend(summaries.Frequency[i], summaries.MonetaryValue[i]);
+        }
+    }
+
+    /// <summary>
+    /// Gamma-Gamma for every customer: those whose repeat purchases were all worth 0 (outside the model's support) get the
+    /// population mean spend, the model's expectation for a customer it knows nothing about.
+    /// </summary>
+    private sealed class PositiveValueSpend(GammaGammaModel model) : ISpendModel
+    {
+        public double ConditionalExpectedSpend(double frequency, double monetaryValue) =>
+            frequency > 0 && monetaryValue > 0 ? model.ConditionalExpectedSpend(frequency, monetaryValue) : model.ConditionalExpectedSpend(0, 1);
+
+        public void ConditionalExpectedSpend(ReadOnlySpan<double> frequency, ReadOnlySpan<double> monetaryValue, Span<double> destination)
+        {
+            for (var i = 0; i < frequency.Length; i++)
+            {
+                destination[i] = ConditionalExpectedSpend(frequency[i], monetaryValue[i]);
+            }
         }
     }
 

@@ -15,7 +15,7 @@ namespace Lifecycle.Clv;
 /// LL −9582.4292, E[X(t)], E[Y(39)|…] and P(X(t) = n) to every published digit.</para>
 /// <para>Immutable and thread-safe. Batch methods use SIMD-friendly loops and all cores for large inputs.</para>
 /// </remarks>
-public sealed class BgNbdModel : ITransactionModel
+public sealed class BgNbdModel : ITransactionModel, IHorizonSumTransactionModel
 {
     private static readonly string[] Names = ["r", "alpha", "a", "b"];
 
@@ -216,6 +216,12 @@ public sealed class BgNbdModel : ITransactionModel
         ClvValidation.Horizon(horizon);
         ClvValidation.SameLength(frequency.Length, recency.Length, t.Length, destination.Length);
         BgNbdKernels.ConditionalExpected(this, horizon, frequency, recency, t, destination);
+    }
+
+    void IHorizonSumTransactionModel.WeightedExpectedTransactions(ReadOnlySpan<double> horizons, ReadOnlySpan<double> weights, ReadOnlySpan<double> frequency, ReadOnlySpan<double> recency, ReadOnlySpan<double> t, Span<double> destination)
+    {
+        ClvValidation.SameLength(frequency.Length, recency.Length, t.Length, destination.Length);
+        BgNbdKernels.WeightedExpected(this, horizons, weights, frequency, recency, t, destination);
     }
 
     /// <summary>Probability that a new customer makes exactly <paramref name="n"/> repeat purchases in (0, t]: P(X(t) = n).</summary>

@@ -240,24 +240,25 @@ public sealed class GammaGammaModel : ISpendModel
 
     private static void Check(int row, double x, double m)
     {
-        var where = row < 0 ? string.Empty : FormattableString.Invariant($"row {row}: ");
         if (!double.IsFinite(x) || x < 0)
         {
-            ThrowHelper.Argument("frequency", FormattableString.Invariant($"{where}frequency = {x:R} must be finite and >= 0; count the repeat purchase periods."));
+            ThrowHelper.Argument("frequency", FormattableString.Invariant($"{Where(row)}frequency = {x:R} must be finite and >= 0; count the repeat purchase periods."));
         }
 
         if (!double.IsFinite(m) || m < 0 || (x > 0 && m == 0))
         {
-            ThrowHelper.Argument("monetaryValue", FormattableString.Invariant($"{where}monetary value = {m:R} must be finite, >= 0, and > 0 when x > 0; pass the mean value of the repeat purchases."));
+            ThrowHelper.Argument("monetaryValue", FormattableString.Invariant($"{Where(row)}monetary value = {m:R} must be finite, >= 0, and > 0 when x > 0; pass the mean value of the repeat purchases."));
         }
     }
+
+    private static string Where(int row) => row < 0 ? string.Empty : FormattableString.Invariant($"row {row}: ");
 
     private double Core(int row, double x, double m)
     {
         var denominator = (P * x) + Q - 1;
         if (!(denominator > 0))
         {
-            var where = row < 0 ? string.Empty : FormattableString.Invariant($"row {row}: ");
+            var where = Where(row);
             ThrowHelper.InvalidOperation(x == 0
                 ? FormattableString.Invariant($"{where}the customer has no repeat purchases and the population mean spend does not exist because q = {Q:G6} <= 1; fit with q constrained above 1 or give such customers a spend of your own.")
                 : FormattableString.Invariant($"{where}the expected spend does not exist because p·x + q − 1 = {denominator:G6} <= 0 (x = {x:R}); fit with q constrained above 1."));

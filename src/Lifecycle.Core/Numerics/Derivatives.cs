@@ -149,9 +149,9 @@ internal static class Derivatives
         var c = new double[n, n];
         for (var i = 0; i < n; i++)
         {
-            for (var j = 0; j < n; j++)
+            for (var j = 0; j <= i; j++)
             {
-                c[i, j] = p[i] * thetaCovariance[i, j] * p[j];
+                c[i, j] = c[j, i] = p[i] * p[j] * thetaCovariance[i, j];
             }
         }
 
