@@ -114,38 +114,12 @@ internal sealed class ClvCalculator(LifecycleSettings settings) : IClvCalculator
         var expectedSpend = new double[n];
         spend.ConditionalExpectedSpend(summaries.Frequency, summaries.MonetaryValue, expectedSpend);
         var value = new double[n];
-        DiscountedTransactions(transactions, summaries, settings.DiscountPeriodDays / LifecycleSettings.UnitDays(unit), value);
-        for (var i = 0; i < n; i++)
-        {
-            value[i] *= settings.Margin * expectedSpend[i];
-        }
-
+        CustomerLifetimeValue.Discrete(transactions, spend, summaries.Frequency, summaries.Recency, summaries.T, summaries.MonetaryValue, Discounting(unit), value);
         return new CustomerPredictions(unit, horizon, alive, expected, expectedSpend, value);
     }
 
-    // Discrete convention (lifetimes, PyMC-Marketing): transactions expected in period k are discounted by k whole
-    // periods, Σ_{k=1..K} (E[Y(k f)] − E[Y((k−1) f)]) / (1 + d)^k.
-    private void DiscountedTransactions<TKey>(ITransactionModel model, SummarySet<TKey> summaries, double unitsPerPeriod, Span<double> destination)
-        where TKey : notnull, IEquatable<TKey>
-    {
-        var n = summaries.Count;
-        var previous = new double[n];
-        var current = new double[n];
-        destination.Clear();
-        var factor = 1 / (1 + settings.DiscountRate);
-        var discount = 1.0;
-        for (var k = 1; k <= settings.HorizonPeriods; k++)
-        {
-            discount *= factor;
-            model.ConditionalExpectedTransactions(k * unitsPerPeriod, summaries.Frequency, summaries.Recency, summaries.T, current);
-            for (var i = 0; i < n; i++)
-            {
-                destination[i] += discount * (current[i] - previous[i]);
-            }
-
-            (previous, current) = (current, previous);
-        }
-    }
+    public DiscreteDiscounting Discounting(TimeUnit unit) =>
+        new(settings.HorizonPeriods, settings.DiscountPeriodDays / LifecycleSettings.UnitDays(unit), settings.DiscountRate) { Margin = settings.Margin };
 }
 
 internal sealed class ChurnCalculator(LifecycleSettings settings, TimeProvider time, IServiceProvider services) : IChurnCalculator

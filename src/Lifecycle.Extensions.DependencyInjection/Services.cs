@@ -102,7 +102,13 @@ public interface IClvCalculator
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="unit"/> is not Days or Weeks.</exception>
     double Horizon(TimeUnit unit);
 
-    /// <summary>Predicts P(alive), expected transactions over the horizon and, with a spend model, expected spend and discounted CLV.</summary>
+    /// <summary>Gets the configured discounting for a model on <paramref name="unit"/>: <see cref="LifecycleClvOptions.HorizonPeriods"/> periods of <see cref="LifecycleClvOptions.DiscountPeriodDays"/> days at <see cref="LifecycleClvOptions.DiscountRate"/> per period, with <see cref="LifecycleClvOptions.Margin"/>.</summary>
+    /// <param name="unit">The model time unit, Days or Weeks.</param>
+    /// <returns>The discrete convention used by <see cref="Predict{TKey}"/> (see <see cref="CustomerLifetimeValue"/>).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="unit"/> is not Days or Weeks.</exception>
+    DiscreteDiscounting Discounting(TimeUnit unit);
+
+    /// <summary>Predicts P(alive), expected transactions over the horizon and, with a spend model, expected spend and discounted CLV (<see cref="CustomerLifetimeValue.Discrete(ITransactionModel, ISpendModel, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, DiscreteDiscounting, Span{double})"/> with <see cref="Discounting"/>).</summary>
     /// <typeparam name="TKey">The customer identifier type.</typeparam>
     /// <param name="summaries">Customer summaries on the transaction model's time unit.</param>
     /// <param name="transactions">The fitted transaction model.</param>
@@ -110,6 +116,7 @@ public interface IClvCalculator
     /// <returns>One prediction per customer, in the order of <paramref name="summaries"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="summaries"/> or <paramref name="transactions"/> is null.</exception>
     /// <exception cref="ArgumentException">The summaries and the model are on different time units, or a summary breaks a rule of a model.</exception>
+    /// <exception cref="InvalidOperationException">The spend model has no expected spend for a customer (a Gamma-Gamma fit with q ≤ 1 and a customer without repeat purchases).</exception>
     CustomerPredictions Predict<TKey>(SummarySet<TKey> summaries, ITransactionModel transactions, ISpendModel? spend)
         where TKey : notnull, IEquatable<TKey>;
 }
