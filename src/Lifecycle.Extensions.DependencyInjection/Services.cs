@@ -216,9 +216,43 @@ public interface ITransactionMetric
 }
 
 /// <summary>A named metric value.</summary>
-/// <param name="Name">The metric's name.</param>
-/// <param name="Value">The value; undefined when the data cannot define it.</param>
-public readonly record struct MetricValue(string Name, Ratio Value);
+/// <remarks><c>default</c> has an empty name and an undefined value.</remarks>
+public readonly record struct MetricValue
+{
+    private readonly string? _name;
+
+    /// <summary>Creates a metric value.</summary>
+    /// <param name="name">The metric's name; not empty.</param>
+    /// <param name="value">The value; undefined when the data cannot define it.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or white space.</exception>
+    public MetricValue(string name, Ratio value)
+    {
+        Name = name;
+        Value = value;
+    }
+
+    /// <summary>Gets the metric's name.</summary>
+    /// <exception cref="ArgumentNullException">Set to null.</exception>
+    /// <exception cref="ArgumentException">Set to an empty or white-space name.</exception>
+    public string Name
+    {
+        get => _name ?? string.Empty;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value, nameof(Name));
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                throw new ArgumentException("Name is empty or white space; give the metric a name for reports, for example \"average order value\".", nameof(Name));
+            }
+
+            _name = value;
+        }
+    }
+
+    /// <summary>Gets the value; undefined (zero denominator) when the data cannot define it.</summary>
+    public Ratio Value { get; init; }
+}
 
 /// <summary>Computes every registered <see cref="ITransactionMetric"/> (the built-ins, average order value, purchase frequency and repeat purchase rate, and yours).</summary>
 /// <remarks>Implementations are thread-safe. Transactions at or after the observation end are left out before any metric sees them.</remarks>
