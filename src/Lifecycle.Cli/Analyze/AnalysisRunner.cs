@@ -112,8 +112,11 @@ internal static class AnalysisRunner
 
         progress.Step("computing churn and retention");
         var compact = activity.ToTransactions();
-        result.Churn = ChurnAnalysis.Analyze<int>(compact, calendar, end, new InactivityChurn<int>(TimeSpan.FromDays(settings.ChurnedDays)));
-        result.Cohorts = CohortMatrix.FromTransactions<int>(compact, calendar, end);
+
+        // The summaries include the whole observation-end day; the metrics take an exclusive end instant.
+        var exclusiveEnd = new DateTimeOffset(lastDay.AddDays(1), TimeSpan.Zero);
+        result.Churn = ChurnAnalysis.Analyze<int>(compact, calendar, exclusiveEnd, new InactivityChurn<int>(TimeSpan.FromDays(settings.ChurnedDays)));
+        result.Cohorts = CohortMatrix.FromTransactions<int>(compact, calendar, exclusiveEnd);
         result.Survival = KaplanMeier.Fit(result.Churn.Lifetimes(settings.Unit));
         progress.Done();
         return result;
