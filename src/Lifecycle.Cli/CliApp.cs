@@ -13,6 +13,7 @@ internal static class CliApp
     /// <summary>The verbs, one factory each (one file per verb under Commands/).</summary>
     private static readonly Func<CliContext, Command>[] Verbs =
     [
+        AnalyzeCommand.Create,
         SummarizeCommand.Create,
         FitCommand.Create,
         PredictCommand.Create,

@@ -25,7 +25,7 @@ internal sealed record TransactionFileOptions
 }
 
 /// <summary>One parsed transaction and the line it came from.</summary>
-internal readonly record struct TransactionRow(string CustomerId, DateTimeOffset Timestamp, decimal Amount, long Line);
+internal readonly record struct TransactionRow(string CustomerId, DateTimeOffset Timestamp, decimal Amount, long Line, int DateColumn = 2, string DateColumnName = "date");
 
 /// <summary>Streams transactions from a CSV (header row) or a CDNOW-style whitespace file; errors name file, line and column.</summary>
 internal static class TransactionCsvReader
@@ -112,7 +112,7 @@ internal static class TransactionCsvReader
 
             var timestamp = ParseDate(csv.Parser[dateIndex], options.DateFormat, file, line, dateIndex + 1, options.DateColumn);
             var amount = amountIndex >= 0 ? ParseAmount(csv.Parser[amountIndex], options, file, line, amountIndex + 1) : 0m;
-            yield return new TransactionRow(id, timestamp, amount, line);
+            yield return new TransactionRow(id, timestamp, amount, line, dateIndex + 1, options.DateColumn);
         }
     }
 
@@ -156,7 +156,7 @@ internal static class TransactionCsvReader
 
             var timestamp = ParseDate(fields[dateField], options.DateFormat ?? "yyyyMMdd", file, line, dateField + 1, "date");
             var amount = ParseAmount(fields[amountField], options, file, line, amountField + 1, "dollar_value");
-            yield return new TransactionRow(id, timestamp, amount, line);
+            yield return new TransactionRow(id, timestamp, amount, line, dateField + 1);
         }
     }
 

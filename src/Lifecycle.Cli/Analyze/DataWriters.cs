@@ -1,0 +1,256 @@
+using System.Globalization;
+using System.Text.Json;
+using Lifecycle.Cli.IO;
+
+namespace Lifecycle.Cli.Analyze;
+
+/// <summary>customers.csv (one row per customer, formula-injection safe) and summary.json (camelCase, round-trip numbers).</summary>
+internal static class DataWriters
+{
+    public static void WriteCustomers(TextWriter w, AnalysisResult r)
+    {
+        var s = r.Summaries;
+        w.WriteLine("customer_id,frequency,recency,T,monetary_value,transactions,total_spend,first_purchase,last_purchase,p_alive,expected_purchases,expected_spend,clv,r,f,m,segment,stage");
+        for (var i = 0; i < s.Count; i++)
+        {
+            w.Write(Output.Cell(s.Ids[i]));
+            foreach (var v in (ReadOnlySpan<double>)[s.Frequency[i], s.Recency[i], s.T[i], s.MonetaryValue[i]])
+            {
+                w.Write(',');
+                w.Write(Output.Number(v));
+            }
+
+            w.Write(',');
+            w.Write(s.TransactionCount[i].ToString(CultureInfo.InvariantCulture));
+            w.Write(',');
+            w.Write(s.TotalSpend[i].ToString(CultureInfo.InvariantCulture));
+            w.Write(',');
+            w.Write(Format.Date(s.FirstPurchase[i]));
+            w.Write(',');
+            w.Write(Format.Date(s.LastPurchase[i]));
+            w.Write(',');
+            w.Write(Output.Number(r.PAlive[i]));
+            w.Write(',');
+            w.Write(Output.Number(r.ExpectedPurchases[i]));
+            w.Write(',');
+            w.Write(r.ExpectedSpend.Length > 0 ? Output.Number(r.ExpectedSpend[i]) : string.Empty);
+            w.Write(',');
+            w.Write(r.ValueName.StartsWith("CLV", StringComparison.Ordinal) ? Output.Number(r.Value[i]) : string.Empty);
+            w.Write(',');
+            w.Write(r.Rfm.R[i].ToString(CultureInfo.InvariantCulture));
+            w.Write(',');
+            w.Write(r.Rfm.F[i].ToString(CultureInfo.InvariantCulture));
+            w.Write(',');
+            w.Write(r.Rfm.M[i].ToString(CultureInfo.InvariantCulture));
+            w.Write(',');
+            w.Write(Output.Cell(r.SegmentOf(i)));
+            w.Write(',');
+            w.WriteLine(Output.Cell(r.Stages[i]));
+        }
+    }
+
+    public static void WriteSummary(TextWriter w, AnalysisResult r) => Output.Json(w, json =>
+    {
+        var s = r.Summaries;
+        var settings = r.Settings;
+        json.WriteStartObject();
+        json.WriteString("source", settings.Source.Name);
+        json.WriteString("observationEnd", Format.Date(r.ObservationEnd));
+        json.WriteString("unit", CommonOptions.UnitName(settings.Unit));
+        json.WriteNumber("horizon", settings.HorizonUnits);
+        json.WriteNumber("customers", s.Count);
+        json.WriteNumber("transactions", r.TransactionRows);
+        json.WriteStartObject("excluded");
+        json.WriteNumber("afterObservationEnd", s.Counts.AfterObservationEnd);
+        json.WriteNumber("refunds", s.Counts.RefundsExcluded);
+        json.WriteEndObject();
+
+        json.WriteStartObject("models");
+        foreach (var fit in r.TransactionFits)
+        {
+            WriteFit(json, fit.Name, fit.ParameterNames, fit.Parameters, fit.StandardErrors, fit.LogLikelihood, fit.Converged, fit.Iterations);
+        }
+
+        if (r.SpendFit is { } spend)
+        {
+            WriteFit(json, "gammaGamma", spend.ParameterNames, spend.Parameters, spend.StandardErrors, spend.LogLikelihood, spend.Converged, spend.Iterations);
+        }
+
+        json.WriteEndObject();
+        json.WriteStartArray("notes");
+        foreach (var note in r.Notes)
+        {
+            json.WriteStringValue(note);
+        }
+
+        json.WriteEndArray();
+        json.WriteString("selectedModel", r.TransactionFit.Name);
+        json.WriteString("selectionReason", r.SelectionReason);
+
+        if (r.Holdout is { } h)
+        {
+            json.WriteStartObject("holdout");
+            json.WriteString("calibrationEnd", Format.Date(h.CalibrationEnd));
+            json.WriteNumber("duration", h.Duration);
+            json.WriteNumber("customers", h.Customers);
+            json.WriteStartArray("rankings");
+            foreach (var k in h.Rankings)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("rank", k.Rank);
+                json.WriteString("model", k.Name);
+                json.WriteNumber("mae", k.Errors.MeanAbsoluteError);
+                json.WriteNumber("rmse", k.Errors.RootMeanSquaredError);
+                json.WriteNumber("msle", k.Errors.MeanSquaredLogError);
+                json.WriteNumber("bias", k.Errors.Bias);
+                json.WriteNumber("totalActual", k.TotalActual);
+                json.WriteNumber("totalPredicted", k.TotalPredicted);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartObject("byCalibrationFrequency");
+            foreach (var (name, rows) in h.Rows)
+            {
+                json.WriteStartArray(name);
+                foreach (var row in rows)
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("frequency", row.Frequency);
+                    json.WriteBoolean("orMore", row.IsOpenEnded);
+                    json.WriteNumber("customers", row.Customers);
+                    json.WriteNumber("actual", row.ActualMean);
+                    json.WriteNumber("predicted", row.PredictedMean);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        json.WriteStartObject("totals");
+        json.WriteNumber("expectedPurchases", r.ExpectedPurchases.Sum());
+        json.WriteNumber("meanPAlive", r.PAlive.Average());
+        json.WriteString("valueName", r.ValueName);
+        json.WriteNumber("value", r.Value.Sum());
+        json.WriteEndObject();
+
+        json.WriteStartArray("stages");
+        foreach (var d in r.StageDistribution)
+        {
+            json.WriteStartObject();
+            json.WriteString("stage", d.Stage);
+            json.WriteNumber("customers", d.Customers);
+            json.WriteNumber("share", d.Share);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("funnel");
+        foreach (var f in r.Funnel)
+        {
+            json.WriteStartObject();
+            json.WriteString("stage", f.Stage);
+            json.WriteNumber("reached", f.Reached);
+            if (f.ConversionFromPrevious is { } c)
+            {
+                json.WriteNumber("conversionFromPrevious", c);
+            }
+            else
+            {
+                json.WriteNull("conversionFromPrevious");
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("segments");
+        foreach (var g in Enumerable.Range(0, s.Count).GroupBy(r.SegmentOf).OrderByDescending(g => g.Count()))
+        {
+            json.WriteStartObject();
+            json.WriteString("segment", g.Key);
+            json.WriteNumber("customers", g.Count());
+            json.WriteNumber("value", g.Sum(i => r.Value[i]));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartObject("churn");
+        json.WriteString("definition", r.Churn.Definition);
+        json.WriteString("period", settings.Period.ToString().ToLowerInvariant());
+        json.WriteStartArray("periods");
+        foreach (var p in r.Churn.Periods)
+        {
+            json.WriteStartObject();
+            json.WriteString("period", p.Period.Label);
+            json.WriteNumber("customersAtStart", p.CustomersAtStart);
+            json.WriteNumber("newCustomers", p.NewCustomers);
+            json.WriteNumber("reactivated", p.Reactivated);
+            json.WriteNumber("lost", p.Lost);
+            json.WriteNumber("newLost", p.NewLost);
+            json.WriteNumber("customersAtEnd", p.CustomersAtEnd);
+            Rate(json, "churnRate", p.ChurnRate);
+            Rate(json, "retentionRate", p.RetentionRate);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        if (r.Survival.MedianLifetime is { } median)
+        {
+            json.WriteNumber("medianLifetime", median);
+        }
+        else
+        {
+            json.WriteNull("medianLifetime");
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+    });
+
+    internal static void WriteFit(Utf8JsonWriter json, string name, IReadOnlyList<string> names, IReadOnlyList<double> values, IReadOnlyList<double> errors, double logLikelihood, bool converged, int iterations)
+    {
+        json.WriteStartObject(name);
+        json.WriteStartObject("parameters");
+        for (var i = 0; i < names.Count; i++)
+        {
+            json.WriteNumber(names[i], values[i]);
+        }
+
+        json.WriteEndObject();
+        json.WriteStartObject("standardErrors");
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (double.IsFinite(errors[i]))
+            {
+                json.WriteNumber(names[i], errors[i]);
+            }
+            else
+            {
+                json.WriteNull(names[i]);
+            }
+        }
+
+        json.WriteEndObject();
+        json.WriteNumber("logLikelihood", logLikelihood);
+        json.WriteBoolean("converged", converged);
+        json.WriteNumber("iterations", iterations);
+        json.WriteEndObject();
+    }
+
+    private static void Rate(Utf8JsonWriter json, string name, Metrics.Ratio ratio)
+    {
+        if (ratio.ValueOrNull is { } v)
+        {
+            json.WriteNumber(name, v);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+}

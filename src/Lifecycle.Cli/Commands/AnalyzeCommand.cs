@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Globalization;
+using Lifecycle.Cli.Analyze;
+using Lifecycle.Cli.IO;
+
+namespace Lifecycle.Cli.Commands;
+
+/// <summary><c>lifecycle analyze [TRANSACTIONS]</c>: the main job, end to end, with report.html, customers.csv and summary.json.</summary>
+internal static class AnalyzeCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var file = new Argument<string?>("TRANSACTIONS") { Description = "Transactions CSV (customer_id,date,amount). Omit to analyse the embedded CDNOW sample.", Arity = ArgumentArity.ZeroOrOne };
+        var input = new TransactionInputOptions();
+        var unit = CommonOptions.Unit();
+        var end = CommonOptions.Date("--end", "Observation end; default the last transaction date");
+        var calibrationEnd = CommonOptions.Date("--calibration-end", "Also fit on purchases up to this date and check the predictions against the rest");
+        var horizon = new Option<double?>("--horizon") { Description = "Horizon of expected purchases in model time units (default one year: 365 days or 52 weeks)." };
+        var months = new Option<int>("--months") { Description = "CLV horizon in months.", DefaultValueFactory = _ => 12 };
+        var discount = new Option<double>("--discount-rate") { Description = "Discount rate per month for CLV.", DefaultValueFactory = _ => 0.01 };
+        var margin = new Option<double>("--margin") { Description = "Profit margin applied to spend in CLV (1 = revenue).", DefaultValueFactory = _ => 1.0 };
+        var period = new Option<string>("--period") { Description = "Churn and cohort period: week, month or quarter.", DefaultValueFactory = _ => "month" }.WithValues("week", "month", "quarter");
+        var atRisk = new Option<int>("--at-risk-days") { Description = "Days without a purchase before a customer is At risk.", DefaultValueFactory = _ => 90 };
+        var churned = new Option<int>("--churned-days") { Description = "Days without a purchase before a customer is Churned (also the churn window).", DefaultValueFactory = _ => 180 };
+        var output = new Option<string>("--out") { Description = "Output directory for report.html, customers.csv and summary.json.", DefaultValueFactory = _ => "lifecycle-report" };
+        var excludeAfterEnd = new Option<bool>("--exclude-after-end") { Description = "Leave out (and count) transactions after --end instead of stopping with an error." };
+        var json = CommonOptions.Json();
+        var command = new Command("analyze", "The main job: summarize, fit models, predict P(alive), purchases and CLV, score segments, assign stages, compute churn; write a report.") { file };
+        input.AddTo(command);
+        foreach (var option in new Option[] { unit, end, calibrationEnd, horizon, months, discount, margin, period, atRisk, churned, excludeAfterEnd, output, json })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(file);
+            var fileOptions = input.Read(parse);
+            if (path is null)
+            {
+                fileOptions = fileOptions with { Format = "cdnow" };
+            }
+
+            var settings = new AnalysisSettings
+            {
+                Source = new TransactionSource(path, fileOptions),
+                ObservationEnd = CommonOptions.ParseDate(parse.GetValue(end), "--end"),
+                CalibrationEnd = CommonOptions.ParseDate(parse.GetValue(calibrationEnd), "--calibration-end") ?? (path is null && parse.GetValue(end) is null ? SampleData.CalibrationEnd : null),
+                Unit = CommonOptions.ParseUnit(parse.GetValue(unit)!),
+                Horizon = Positive(parse.GetValue(horizon), "--horizon"),
+                Months = (int)Positive(parse.GetValue(months), "--months")!.Value,
+                DiscountRate = NonNegative(parse.GetValue(discount), "--discount-rate"),
+                Margin = Positive(parse.GetValue(margin), "--margin")!.Value,
+                Period = parse.GetValue(period) switch { "week" => Metrics.PeriodGranularity.Week, "quarter" => Metrics.PeriodGranularity.Quarter, _ => Metrics.PeriodGranularity.Month },
+                AtRiskDays = (int)Positive(parse.GetValue(atRisk), "--at-risk-days")!.Value,
+                ChurnedDays = (int)Positive(parse.GetValue(churned), "--churned-days")!.Value,
+                Refunds = fileOptions.AllowNegativeAmounts ? RefundPolicy.Exclude : RefundPolicy.Reject,
+                ExcludeAfterEnd = parse.GetValue(excludeAfterEnd),
+            };
+            if (settings.ChurnedDays <= settings.AtRiskDays)
+            {
+                throw new CliInputException($"--churned-days {settings.ChurnedDays} must be greater than --at-risk-days {settings.AtRiskDays}: a customer is At risk before being Churned.");
+            }
+
+            var result = AnalysisRunner.Run(settings, context.Progress);
+            var directory = parse.GetValue(output)!;
+            WriteAtomically(directory, result);
+            if (parse.GetValue(json))
+            {
+                DataWriters.WriteSummary(context.Out, result);
+            }
+            else
+            {
+                ConsoleSummary.Write(context.Out, result, directory);
+            }
+
+            return CliApp.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Writes the three files into a temporary sibling directory first, so a failure leaves no half-written output.</summary>
+    private static void WriteAtomically(string directory, AnalysisResult result)
+    {
+        var full = Path.GetFullPath(directory);
+        var parent = Path.GetDirectoryName(full) ?? ".";
+        Directory.CreateDirectory(parent);
+        var staging = Path.Combine(parent, "." + Path.GetFileName(full) + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(staging);
+        try
+        {
+            File.WriteAllText(Path.Combine(staging, "report.html"), ReportWriter.Render(result));
+            using (var writer = new StreamWriter(Path.Combine(staging, "customers.csv")))
+            {
+                DataWriters.WriteCustomers(writer, result);
+            }
+
+            using (var writer = new StreamWriter(Path.Combine(staging, "summary.json")))
+            {
+                DataWriters.WriteSummary(writer, result);
+            }
+
+            Directory.CreateDirectory(full);
+            foreach (var name in new[] { "report.html", "customers.csv", "summary.json" })
+            {
+                File.Move(Path.Combine(staging, name), Path.Combine(full, name), overwrite: true);
+            }
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    private static double? Positive(double? value, string name)
+    {
+        if (value is { } v && (!double.IsFinite(v) || v <= 0))
+        {
+            throw new CliInputException($"{name} {v.ToString(CultureInfo.InvariantCulture)} must be a positive number.");
+        }
+
+        return value;
+    }
+
+    private static double NonNegative(double value, string name) =>
+        double.IsFinite(value) && value >= 0 ? value : throw new CliInputException($"{name} {value.ToString(CultureInfo.InvariantCulture)} must be zero or positive.");
+}

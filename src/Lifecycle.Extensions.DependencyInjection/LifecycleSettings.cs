@@ -1,0 +1,85 @@
+using Lifecycle.Metrics;
+using Lifecycle.Segmentation;
+using Lifecycle.Stages;
+
+namespace Lifecycle;
+
+/// <summary>An immutable copy of validated <see cref="LifecycleOptions"/>: services take it once, so later changes to the mutable options object cannot tear their state.</summary>
+internal sealed record LifecycleSettings
+{
+    public LifecycleSettings(LifecycleOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        TimeUnit = options.TimeUnit;
+        StageModel = options.Stages.Model;
+        AtRiskAfter = TimeSpan.FromDays(options.Stages.AtRiskAfterDays);
+        ChurnedAfter = TimeSpan.FromDays(options.Stages.ChurnedAfterDays);
+        AliveThreshold = options.Stages.AliveThreshold;
+        PromoterScore = options.Stages.PromoterScore;
+        RetentionPurchases = options.Stages.RetentionPurchases;
+        OutOfOrder = options.Stages.OutOfOrder;
+        DiscountRate = options.Clv.DiscountRate;
+        DiscountPeriodDays = options.Clv.DiscountPeriodDays;
+        HorizonPeriods = options.Clv.HorizonPeriods;
+        Margin = options.Clv.Margin;
+        ComputeCovariance = options.Clv.ComputeCovariance;
+        ConstrainSpendQAboveOne = options.Clv.ConstrainSpendQAboveOne;
+        Rfm = new RfmOptions { Bins = options.Segmentation.RfmBins, Ties = options.Segmentation.Ties };
+        Map = options.Segmentation.Map;
+        ChurnPeriod = options.Churn.Period;
+        ChurnWindow = TimeSpan.FromDays(options.Churn.InactivityDays ?? options.Stages.ChurnedAfterDays);
+    }
+
+    public TimeUnit TimeUnit { get; }
+
+    public StageModelKind StageModel { get; }
+
+    public TimeSpan AtRiskAfter { get; }
+
+    public TimeSpan ChurnedAfter { get; }
+
+    public double AliveThreshold { get; }
+
+    public int PromoterScore { get; }
+
+    public int RetentionPurchases { get; }
+
+    public OutOfOrderPolicy OutOfOrder { get; }
+
+    public double DiscountRate { get; }
+
+    public double DiscountPeriodDays { get; }
+
+    public int HorizonPeriods { get; }
+
+    public double Margin { get; }
+
+    public bool ComputeCovariance { get; }
+
+    public bool ConstrainSpendQAboveOne { get; }
+
+    public RfmOptions Rfm { get; }
+
+    public SegmentMapKind Map { get; }
+
+    public PeriodGranularity ChurnPeriod { get; }
+
+    public TimeSpan ChurnWindow { get; }
+
+    public static double UnitDays(TimeUnit unit) => unit switch
+    {
+        TimeUnit.Days => 1.0,
+        TimeUnit.Weeks => 7.0,
+        _ => throw new ArgumentOutOfRangeException(nameof(unit), unit, FormattableString.Invariant($"unit = {unit} must be Days or Weeks; pass the unit of the model and summaries.")),
+    };
+
+    public DefaultRuleOptions RuleOptions(IAliveProbability? aliveModel) => new()
+    {
+        AtRiskAfter = AtRiskAfter,
+        ChurnedAfter = ChurnedAfter,
+        PromoterScore = PromoterScore,
+        RetentionPurchases = RetentionPurchases,
+        AliveThreshold = AliveThreshold,
+        AliveModel = aliveModel,
+    };
+}
