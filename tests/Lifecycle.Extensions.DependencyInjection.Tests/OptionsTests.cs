@@ -72,7 +72,7 @@ public sealed class OptionsTests
         Assert.Equal(TimeUnit.Days, provider.GetRequiredService<ISummarizerFactory>().Unit);
         var model = provider.GetRequiredService<IStageEngineFactory>().Model;
         Assert.Contains(model.Stages, s => s.Id == StageModels.Ids.Advocacy);
-        Assert.Equal("NPS answer of 8 or more", model.Rules.Single(r => r.Name == "promoter").Description);
+        Assert.Equal("NPS answer of 8 or more from a customer", model.Rules.Single(r => r.Name == "promoter").Description);
         Assert.Equal("purchase number 3", model.Rules.Single(r => r.Name == "engaged").Description);
         Assert.Equal(OutOfOrderPolicy.Reject, provider.GetRequiredService<LifecycleEngine>().OutOfOrder);
         Assert.Equal(26 * 7.0, provider.GetRequiredService<IClvCalculator>().Horizon(TimeUnit.Days));
