@@ -76,49 +76,50 @@ public sealed class CompressedSummaries
             ValidateRow(i, frequency[i], recency[i], t[i], weights.Length == 0 ? 1 : weights[i]);
         }
 
-        var order = new int[frequency.Length];
-        for (var i = 0; i < order.Length; i++)
+        // Sort value rows (not indices with a comparison delegate): the generic sort specialises on the struct.
+        var rows = new SortRow[frequency.Length];
+        for (var i = 0; i < rows.Length; i++)
         {
-            order[i] = i;
+            rows[i] = new SortRow(frequency[i], recency[i], t[i], weights.Length == 0 ? 1.0 : weights[i]);
         }
 
-        var f = frequency.ToArray();
-        var r = recency.ToArray();
-        var tt = t.ToArray();
-        Array.Sort(order, (i, j) =>
+        Array.Sort(rows);
+        var of = new List<double>();
+        var or = new List<double>();
+        var ot = new List<double>();
+        var ow = new List<double>();
+        foreach (var row in rows)
         {
-            var c = f[i].CompareTo(f[j]);
+            var last = of.Count - 1;
+            if (last >= 0 && of[last] == row.Frequency && or[last] == row.Recency && ot[last] == row.T)
+            {
+                ow[last] += row.Weight;
+            }
+            else
+            {
+                of.Add(row.Frequency);
+                or.Add(row.Recency);
+                ot.Add(row.T);
+                ow.Add(row.Weight);
+            }
+        }
+
+        return new CompressedSummaries([.. of], [.. or], [.. ot], [.. ow], unit);
+    }
+
+    private readonly record struct SortRow(double Frequency, double Recency, double T, double Weight) : IComparable<SortRow>
+    {
+        public int CompareTo(SortRow other)
+        {
+            var c = Frequency.CompareTo(other.Frequency);
             if (c != 0)
             {
                 return c;
             }
 
-            c = r[i].CompareTo(r[j]);
-            return c != 0 ? c : tt[i].CompareTo(tt[j]);
-        });
-
-        var of = new List<double>();
-        var or = new List<double>();
-        var ot = new List<double>();
-        var ow = new List<double>();
-        foreach (var i in order)
-        {
-            var w = weights.Length == 0 ? 1.0 : weights[i];
-            var last = of.Count - 1;
-            if (last >= 0 && of[last] == f[i] && or[last] == r[i] && ot[last] == tt[i])
-            {
-                ow[last] += w;
-            }
-            else
-            {
-                of.Add(f[i]);
-                or.Add(r[i]);
-                ot.Add(tt[i]);
-                ow.Add(w);
-            }
+            c = Recency.CompareTo(other.Recency);
+            return c != 0 ? c : T.CompareTo(other.T);
         }
-
-        return new CompressedSummaries([.. of], [.. or], [.. ot], [.. ow], unit);
     }
 
     internal static void ValidateRow(int row, double frequency, double recency, double t, double weight)
