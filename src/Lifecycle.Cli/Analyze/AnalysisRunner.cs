@@ -70,15 +70,25 @@ internal static class AnalysisRunner
             TransactionRows = rows,
         };
 
+        // Pareto/NBD joins BG/NBD when there is a holdout to choose between them (or when asked for by name).
         var compressed = summaries.Compress();
-        result.TransactionFits =
-        [
-            ModelFit.From("bgnbd", "BG/NBD (Fader, Hardie & Lee 2005)", BgNbdModel.Fit(compressed)),
-            ModelFit.From("pareto-nbd", "Pareto/NBD (Schmittlein, Morrison & Colombo 1987)", ParetoNbdModel.Fit(compressed)),
-        ];
+        var useBg = settings.Model is "auto" or "bgnbd";
+        var usePareto = settings.Model == "pareto-nbd" || (settings.Model == "auto" && calibration is not null);
+        var fits = new List<ModelFit>();
+        if (useBg)
+        {
+            fits.Add(ModelFit.From("bgnbd", "BG/NBD (Fader, Hardie & Lee 2005)", BgNbdModel.Fit(compressed)));
+        }
+
+        if (usePareto)
+        {
+            fits.Add(ModelFit.From("pareto-nbd", "Pareto/NBD (Schmittlein, Morrison & Colombo 1987)", ParetoNbdModel.Fit(compressed)));
+        }
+
+        result.TransactionFits = fits;
         if (calibration is not null)
         {
-            result.Holdout = HoldoutCheck(calibration.Build(NaturalIdComparer.Instance));
+            result.Holdout = HoldoutCheck(calibration.Build(NaturalIdComparer.Instance), useBg, usePareto);
         }
 
         result.TransactionFit = Select(result);
@@ -192,14 +202,20 @@ internal static class AnalysisRunner
     /// Fits every candidate on the calibration period and ranks them by mean absolute error of the holdout purchases
     /// (<see cref="ModelDiagnostics.RankOnHoldout"/>); models whose calibration fit did not converge are not ranked.
     /// </summary>
-    private static HoldoutResult HoldoutCheck(SummarySet<string> calibration)
+    private static HoldoutResult HoldoutCheck(SummarySet<string> calibration, bool useBg, bool usePareto)
     {
         var compressed = calibration.Compress();
-        var fits = new List<ModelFit>
+        var fits = new List<ModelFit>();
+        if (useBg)
         {
-            ModelFit.From("bgnbd", "BG/NBD", BgNbdModel.Fit(compressed)),
-            ModelFit.From("pareto-nbd", "Pareto/NBD", ParetoNbdModel.Fit(compressed)),
-        };
+            fits.Add(ModelFit.From("bgnbd", "BG/NBD", BgNbdModel.Fit(compressed)));
+        }
+
+        if (usePareto)
+        {
+            fits.Add(ModelFit.From("pareto-nbd", "Pareto/NBD", ParetoNbdModel.Fit(compressed)));
+        }
+
         var converged = fits.Where(f => f.Converged).ToArray();
         var rankings = converged.Length == 0
             ? []

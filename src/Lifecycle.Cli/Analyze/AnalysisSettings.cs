@@ -33,6 +33,9 @@ internal sealed record AnalysisSettings
 
     public int Top { get; init; } = 20;
 
+    /// <summary>Which transaction models to fit: auto (BG/NBD, plus Pareto/NBD when there is a holdout to choose by), bgnbd, pareto-nbd.</summary>
+    public string Model { get; init; } = "auto";
+
     /// <summary>When false (the default) a transaction after an explicit --end is bad input; when true it is excluded and counted.</summary>
     public bool ExcludeAfterEnd { get; init; }
 

@@ -24,10 +24,11 @@ internal static class AnalyzeCommand
         var churned = new Option<int>("--churned-days") { Description = "Days without a purchase before a customer is Churned (also the churn window).", DefaultValueFactory = _ => 180 };
         var output = new Option<string>("--out") { Description = "Output directory for report.html, customers.csv and summary.json.", DefaultValueFactory = _ => "lifecycle-report" };
         var excludeAfterEnd = new Option<bool>("--exclude-after-end") { Description = "Leave out (and count) transactions after --end instead of stopping with an error." };
+        var model = new Option<string>("--model") { Description = "Transaction models: auto (BG/NBD, plus Pareto/NBD when --calibration-end lets the holdout choose), bgnbd or pareto-nbd.", DefaultValueFactory = _ => "auto" }.WithValues("auto", "bgnbd", "pareto-nbd");
         var json = CommonOptions.Json();
         var command = new Command("analyze", "The main job: summarize, fit models, predict P(alive), purchases and CLV, score segments, assign stages, compute churn; write a report.") { file };
         input.AddTo(command);
-        foreach (var option in new Option[] { unit, end, calibrationEnd, horizon, months, discount, margin, period, atRisk, churned, excludeAfterEnd, output, json })
+        foreach (var option in new Option[] { unit, end, calibrationEnd, horizon, months, discount, margin, period, atRisk, churned, excludeAfterEnd, model, output, json })
         {
             command.Options.Add(option);
         }
@@ -56,6 +57,7 @@ internal static class AnalyzeCommand
                 ChurnedDays = (int)Positive(parse.GetValue(churned), "--churned-days")!.Value,
                 Refunds = fileOptions.AllowNegativeAmounts ? RefundPolicy.Exclude : RefundPolicy.Reject,
                 ExcludeAfterEnd = parse.GetValue(excludeAfterEnd),
+                Model = parse.GetValue(model)!,
             };
             if (settings.ChurnedDays <= settings.AtRiskDays)
             {
