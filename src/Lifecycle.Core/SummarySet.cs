@@ -3,7 +3,7 @@ namespace Lifecycle;
 /// <summary>Per-customer summaries as columns (struct of arrays), in one time unit.</summary>
 /// <typeparam name="TKey">The customer identifier type.</typeparam>
 /// <remarks>
-/// Built by <see cref="TransactionSummarizer{TKey}.Build"/> or from columns with <see cref="SummarySet.FromColumns{TKey}"/>.
+/// Built by <see cref="TransactionSummarizer{TKey}.Build()"/> or from columns with <see cref="SummarySet.FromColumns{TKey}"/>.
 /// Immutable and thread-safe. Holdout columns are present only when a calibration end was set.
 /// </remarks>
 public sealed class SummarySet<TKey>

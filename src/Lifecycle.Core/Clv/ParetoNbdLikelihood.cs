@@ -242,7 +242,19 @@ internal sealed class ParetoNbdLikelihood
     /// Σ_k (e)_k/(c)_k z^k has positive terms falling at least as fast as z^k, so it and its derivatives in e, c and z
     /// are summed together in one short loop. Rows with z &gt; 0.9 (slow series) use the general ₂F₁ and central differences.
     /// </remarks>
+    /// <param name="r">Shape r of the purchase-rate gamma.</param>
+    /// <param name="alpha">Scale α of the purchase-rate gamma.</param>
+    /// <param name="s">Shape s of the dropout-rate gamma.</param>
+    /// <param name="beta">Scale β of the dropout-rate gamma.</param>
+    /// <param name="x">Repeat transactions of the row.</param>
+    /// <param name="t">Age T of the row.</param>
+    /// <param name="k">Per-row constants shared by the terms.</param>
     /// <param name="u1">u(t_x), or NaN when t_x = T (no A₀ term).</param>
+    /// <param name="du1">Derivatives of u(t_x) in (r, α, s, β).</param>
+    /// <param name="u2">u(T).</param>
+    /// <param name="du2">Derivatives of u(T) in (r, α, s, β).</param>
+    /// <param name="gradient">Receives the gradient of ln L in (r, α, s, β).</param>
+    /// <returns>ln L of the row.</returns>
     internal static double CombineRow(double r, double alpha, double s, double beta, double x, double t, in RowConstants k, double u1, ReadOnlySpan<double> du1, double u2, ReadOnlySpan<double> du2, Span<double> gradient)
     {
         double lnAlpha = k.LnAlpha, lnBeta = k.LnBeta, lnAt = k.LnAt, lnBt = k.LnBt, digammaDifference = k.DigammaDifference;

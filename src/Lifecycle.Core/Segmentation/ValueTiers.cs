@@ -53,7 +53,7 @@ public static class ValueTiers
     /// <param name="deciles">Receives 1..10 (fewer with <see cref="TiePolicy.DropDuplicateEdges"/>).</param>
     /// <param name="ties">The tie policy.</param>
     /// <returns>The decile edges, to place new customers.</returns>
-    /// <exception cref="ArgumentException">See <see cref="QuantileScoring.Score"/>.</exception>
+    /// <exception cref="ArgumentException">See <see cref="QuantileScoring.Score(ReadOnlySpan{double}, Span{byte}, int, TiePolicy, ScoreDirection)"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="ties"/> is not defined.</exception>
     public static ScoreBins Deciles(ReadOnlySpan<double> values, Span<byte> deciles, TiePolicy ties) =>
         QuantileScoring.Score(values, deciles, 10, ties, ScoreDirection.HigherIsBetter);
