@@ -17,6 +17,7 @@ public sealed class TransactionSummarizer<TKey>
 {
     // The per-customer state lives in the dictionary's own entries: one lookup, no second array to miss in cache.
     private readonly Dictionary<TKey, Accumulator> _customers;
+    private readonly PeriodSlab _slab = new();
     private readonly int _endPeriod;
     private readonly int _calibrationEndPeriod;
     private long _transactions;
@@ -108,7 +109,7 @@ public sealed class TransactionSummarizer<TKey>
             return;
         }
 
-        CollectionsMarshal.GetValueRefOrAddDefault(_customers, customerId, out _).Add(period, timestamp, amount, period <= _calibrationEndPeriod);
+        CollectionsMarshal.GetValueRefOrAddDefault(_customers, customerId, out _).Add(_slab, period, timestamp, amount, period <= _calibrationEndPeriod);
     }
 
     /// <summary>Merges another summarizer's partial state into this one (the other is left unchanged).</summary>
@@ -128,7 +129,7 @@ public sealed class TransactionSummarizer<TKey>
         _refundsExcluded += other._refundsExcluded;
         foreach (var (id, theirs) in other._customers)
         {
-            CollectionsMarshal.GetValueRefOrAddDefault(_customers, id, out _).Merge(in theirs);
+            CollectionsMarshal.GetValueRefOrAddDefault(_customers, id, out _).Merge(_slab, in theirs, other._slab);
         }
     }
 
@@ -172,9 +173,9 @@ public sealed class TransactionSummarizer<TKey>
         for (var i = 0; i < n; i++)
         {
             ref readonly var c = ref CollectionsMarshal.GetValueRefOrNullRef(_customers, idArray[i]);
-            var calPeriods = c.CountUpTo(_calibrationEndPeriod);
-            var firstPeriod = c.Periods![0];
-            var lastPeriod = c.Periods[calPeriods - 1];
+            var calPeriods = c.CountUpTo(_slab, _calibrationEndPeriod);
+            var firstPeriod = c.FirstPeriod;
+            var lastPeriod = calPeriods == c.Count ? c.LastPeriod : c.PeriodAt(_slab, calPeriods - 1);
             frequency[i] = calPeriods - 1;
             recency[i] = (lastPeriod - firstPeriod) * unitsPerPeriod;
             t[i] = (_calibrationEndPeriod - firstPeriod) * unitsPerPeriod;
@@ -232,11 +233,35 @@ public sealed class TransactionSummarizer<TKey>
         return holdoutOnly;
     }
 
-    /// <summary>One customer's partial state: sorted distinct periods and running totals.</summary>
+    /// <summary>
+    /// Every customer's sorted period list lives in one growable int array: a million customers cost no million small
+    /// arrays for the garbage collector to trace, and a list that outgrows its slot moves to a slot twice as large.
+    /// </summary>
+    private sealed class PeriodSlab
+    {
+        public int[] Data = new int[1024];
+        public int Used;
+
+        public int Allocate(int capacity)
+        {
+            if (Data.Length - Used < capacity)
+            {
+                Array.Resize(ref Data, (int)Math.Min(Array.MaxLength, Math.Max(2L * Data.Length, (long)Used + capacity)));
+            }
+
+            var offset = Used;
+            Used += capacity;
+            return offset;
+        }
+    }
+
+    /// <summary>One customer's partial state: its sorted distinct periods (in the slab) and running totals.</summary>
     private struct Accumulator
     {
-        public int[]? Periods;
+        public int Offset;
+        public int Capacity;
         public int Count;
+        public int FirstPeriod;
         public int LastPeriod;
         public decimal FirstPeriodValue;
         public decimal CalibrationTotal;
@@ -245,27 +270,30 @@ public sealed class TransactionSummarizer<TKey>
         public DateTimeOffset FirstTimestamp;
         public DateTimeOffset LastCalibrationTimestamp;
 
-        public readonly bool HasCalibration(int calibrationEnd) => Count > 0 && Periods![0] <= calibrationEnd;
+        public readonly bool HasCalibration(int calibrationEnd) => Count > 0 && FirstPeriod <= calibrationEnd;
 
-        public readonly int CountUpTo(int calibrationEnd)
+        public readonly int CountUpTo(PeriodSlab slab, int calibrationEnd)
         {
-            var periods = Periods.AsSpan(0, Count);
-            if (periods[^1] <= calibrationEnd)
+            if (LastPeriod <= calibrationEnd)
             {
                 return Count;
             }
 
-            var k = periods.BinarySearch(calibrationEnd);
+            var k = slab.Data.AsSpan(Offset, Count).BinarySearch(calibrationEnd);
             return k >= 0 ? k + 1 : ~k;
         }
 
-        public void Add(int period, DateTimeOffset timestamp, decimal amount, bool calibration)
+        public readonly int PeriodAt(PeriodSlab slab, int index) => slab.Data[Offset + index];
+
+        public void Add(PeriodSlab slab, int period, DateTimeOffset timestamp, decimal amount, bool calibration)
         {
             if (Count == 0)
             {
-                Periods ??= new int[4];
-                Periods[0] = period;
+                Capacity = 4;
+                Offset = slab.Allocate(Capacity);
+                slab.Data[Offset] = period;
                 Count = 1;
+                FirstPeriod = period;
                 LastPeriod = period;
                 FirstPeriodValue = amount;
                 FirstTimestamp = timestamp;
@@ -276,12 +304,11 @@ public sealed class TransactionSummarizer<TKey>
             }
             else
             {
-                var first = Periods![0];
-                if (period < first)
+                if (period < FirstPeriod)
                 {
                     FirstPeriodValue = amount;
                 }
-                else if (period == first)
+                else if (period == FirstPeriod)
                 {
                     FirstPeriodValue += amount;
                 }
@@ -291,7 +318,7 @@ public sealed class TransactionSummarizer<TKey>
                     FirstTimestamp = timestamp;
                 }
 
-                Insert(period);
+                Insert(slab, period);
             }
 
             if (calibration)
@@ -309,7 +336,7 @@ public sealed class TransactionSummarizer<TKey>
             }
         }
 
-        public void Merge(in Accumulator other)
+        public void Merge(PeriodSlab slab, in Accumulator other, PeriodSlab otherSlab)
         {
             if (other.Count == 0)
             {
@@ -318,25 +345,18 @@ public sealed class TransactionSummarizer<TKey>
 
             if (Count == 0)
             {
-                Periods = other.Periods.AsSpan(0, other.Count).ToArray();
-                Count = other.Count;
-                LastPeriod = other.LastPeriod;
-                FirstPeriodValue = other.FirstPeriodValue;
-                CalibrationTotal = other.CalibrationTotal;
-                HoldoutTotal = other.HoldoutTotal;
-                CalibrationTransactions = other.CalibrationTransactions;
-                FirstTimestamp = other.FirstTimestamp;
-                LastCalibrationTimestamp = other.LastCalibrationTimestamp;
+                this = other;
+                Capacity = Math.Max(other.Count, 4);
+                Offset = slab.Allocate(Capacity);
+                otherSlab.Data.AsSpan(other.Offset, other.Count).CopyTo(slab.Data.AsSpan(Offset));
                 return;
             }
 
-            var mine = Periods![0];
-            var theirs = other.Periods![0];
-            if (theirs < mine)
+            if (other.FirstPeriod < FirstPeriod)
             {
                 FirstPeriodValue = other.FirstPeriodValue;
             }
-            else if (theirs == mine)
+            else if (other.FirstPeriod == FirstPeriod)
             {
                 FirstPeriodValue += other.FirstPeriodValue;
             }
@@ -355,10 +375,12 @@ public sealed class TransactionSummarizer<TKey>
             HoldoutTotal += other.HoldoutTotal;
             CalibrationTransactions += other.CalibrationTransactions;
 
-            // Union of two sorted distinct lists.
-            var a = Periods.AsSpan(0, Count);
-            var b = other.Periods.AsSpan(0, other.Count);
-            var merged = new int[Count + other.Count];
+            // Union of two sorted distinct lists into a fresh slot (allocate first: it may move the slab).
+            var capacity = Count + other.Count;
+            var offset = slab.Allocate(capacity);
+            ReadOnlySpan<int> a = slab.Data.AsSpan(Offset, Count);
+            ReadOnlySpan<int> b = otherSlab.Data.AsSpan(other.Offset, other.Count);
+            var merged = slab.Data.AsSpan(offset, capacity);
             int i = 0, j = 0, k = 0;
             while (i < a.Length && j < b.Length)
             {
@@ -392,46 +414,55 @@ public sealed class TransactionSummarizer<TKey>
                 merged[k++] = b[j++];
             }
 
-            Periods = merged;
+            Offset = offset;
+            Capacity = capacity;
             Count = k;
+            FirstPeriod = merged[0];
             LastPeriod = merged[k - 1];
         }
 
-        private void Insert(int period)
+        private void Insert(PeriodSlab slab, int period)
         {
-            var periods = Periods!;
-            if (period > periods[Count - 1])
+            if (period > LastPeriod)
             {
-                if (Count == periods.Length)
-                {
-                    Array.Resize(ref Periods, Count * 2);
-                }
-
-                Periods![Count++] = period;
+                EnsureRoom(slab);
+                slab.Data[Offset + Count++] = period;
                 LastPeriod = period;
                 return;
             }
 
-            if (period == periods[Count - 1])
+            if (period == LastPeriod)
             {
                 return;
             }
 
-            var k = periods.AsSpan(0, Count).BinarySearch(period);
+            var k = slab.Data.AsSpan(Offset, Count).BinarySearch(period);
             if (k >= 0)
             {
                 return;
             }
 
             k = ~k;
-            if (Count == periods.Length)
+            EnsureRoom(slab);
+            var periods = slab.Data.AsSpan(Offset, Count + 1);
+            periods[k..Count].CopyTo(periods[(k + 1)..]);
+            periods[k] = period;
+            Count++;
+            FirstPeriod = periods[0];
+        }
+
+        private void EnsureRoom(PeriodSlab slab)
+        {
+            if (Count < Capacity)
             {
-                Array.Resize(ref Periods, Count * 2);
+                return;
             }
 
-            Array.Copy(Periods!, k, Periods!, k + 1, Count - k);
-            Periods![k] = period;
-            Count++;
+            var capacity = Capacity * 2;
+            var offset = slab.Allocate(capacity);
+            slab.Data.AsSpan(Offset, Count).CopyTo(slab.Data.AsSpan(offset));
+            Offset = offset;
+            Capacity = capacity;
         }
     }
 }
