@@ -61,7 +61,7 @@ internal static class ClvValidation
     }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private static void Fail(int row, string name, double value, string rule, string fix)
+    public static void Fail(int row, string name, double value, string rule, string fix)
     {
         var where = row < 0 ? string.Empty : FormattableString.Invariant($"row {row}: ");
         ThrowHelper.Argument(name, FormattableString.Invariant($"{where}{name} = {value:R} {rule}; {fix}."));

@@ -68,57 +68,12 @@ internal static class ModelFitting
     }
 
     /// <summary>Checks a continuous-time count row: whole frequency, 0 ≤ t_x ≤ T, t_x = 0 when x = 0, T &gt; 0 when x &gt; 0.</summary>
-    public static void CountRow(int row, double frequency, double recency, double t, string model)
-    {
-        if (!double.IsFinite(frequency) || frequency < 0)
-        {
-            Fail(row, "frequency", frequency, "must be finite and >= 0", "count the repeat purchase periods");
-        }
-
-        if (frequency != Math.Floor(frequency))
-        {
-            Fail(row, "frequency", frequency, FormattableString.Invariant($"must be a whole number for {model}"), "pass counts of repeat purchase periods, not averages or rates");
-        }
-
-        if (!double.IsFinite(recency) || recency < 0)
-        {
-            Fail(row, "recency", recency, "must be finite and >= 0", "measure recency from the first purchase");
-        }
-
-        if (!double.IsFinite(t) || t < 0)
-        {
-            Fail(row, "T", t, "must be finite and >= 0", "measure T from the first purchase to the observation end");
-        }
-
-        if (recency > t)
-        {
-            Fail(row, "recency", recency, FormattableString.Invariant($"must not exceed T = {t:R}"), "recency and T are both measured from the first purchase; check the observation end");
-        }
-
-        if (frequency == 0 && recency != 0)
-        {
-            Fail(row, "recency", recency, "must be 0 when frequency is 0", "a customer without repeat purchases has recency 0");
-        }
-
-        if (frequency > 0 && t == 0)
-        {
-            Fail(row, "frequency", frequency, "must be 0 when T = 0", "a customer whose first purchase is at the observation end cannot have repeat purchases; check the observation end");
-        }
-    }
+    public static void CountRow(int row, double frequency, double recency, double t, string model) =>
+        ClvValidation.CountRow(row, frequency, recency, t, model);
 
     /// <summary>Checks span lengths of a batch call.</summary>
-    public static void SameLength(int n, int recency, int t, int destination)
-    {
-        if (recency != n || t != n)
-        {
-            ThrowHelper.Argument("frequency", FormattableString.Invariant($"frequency ({n}), recency ({recency}) and T ({t}) must have the same length; pass one value per customer."));
-        }
-
-        if (destination < n)
-        {
-            ThrowHelper.Argument(nameof(destination), FormattableString.Invariant($"destination has length {destination} but {n} customers were given; pass a destination at least as long as the inputs."));
-        }
-    }
+    public static void SameLength(int n, int recency, int t, int destination) =>
+        ClvValidation.SameLength(n, recency, t, destination);
 
     /// <summary>Checks a continuous unit for a model constructor.</summary>
     public static void ContinuousUnit(TimeUnit unit, string paramName)
@@ -142,9 +97,6 @@ internal static class ModelFitting
     public static double OneMinusExpOverRate(double e, double l) => e == 0 ? l : -Elementary.ExpM1(-e * l) / e;
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    public static void Fail(int row, string name, double value, string rule, string fix)
-    {
-        var where = row < 0 ? string.Empty : FormattableString.Invariant($"row {row}: ");
-        ThrowHelper.Argument(name, FormattableString.Invariant($"{where}{name} = {value:R} {rule}; {fix}."));
-    }
+    public static void Fail(int row, string name, double value, string rule, string fix) =>
+        ClvValidation.Fail(row, name, value, rule, fix);
 }
