@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Lifecycle.Clv;
 
 namespace Lifecycle.Tests;
 
@@ -22,6 +23,7 @@ public sealed partial class ReadmeExampleTests
         }
 
         Assert.Contains("alice: x = 1, t_x = 6.00 weeks, T = 25.57 weeks, m = 40", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("converged: True, P(alive) = ", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -57,6 +59,12 @@ public sealed partial class ReadmeExampleTests
 
         // Models fit on unique (frequency, recency, T) rows with weights.
         CompressedSummaries rows = summaries.Compress();
+
+        // Fit BG/NBD to 5,000 customers simulated from known parameters, then ask who is still alive.
+        SummarySet<int> simulated = new BgNbdModel(0.25, 4.4, 0.8, 2.4, TimeUnit.Weeks).Simulate(5_000, age: 39, seed: 7);
+        FitResult<BgNbdModel> fit = BgNbdModel.Fit(simulated.Compress());
+        double pAlive = fit.Model.ProbabilityAlive(frequency: 2, recency: 30.4, t: 38.9);
+        Console.WriteLine($"r = {fit.Parameter("r"):F2}, converged: {fit.Converged}, P(alive) = {pAlive:F2}");
         // end-snippet
         Assert.Equal(2, rows.TotalWeight);
     }
