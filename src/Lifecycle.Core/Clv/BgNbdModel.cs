@@ -340,20 +340,9 @@ public sealed class BgNbdModel : ITransactionModel, IHorizonSumTransactionModel
                     break;
                 }
 
-                if (purchasePeriod > 0)
+                if (!PurchaseGrid.TryRecord(time, purchasePeriod, age, ref lastPeriod, ref last))
                 {
-                    var period = Math.Floor(time / purchasePeriod);
-                    if (period == lastPeriod || period * purchasePeriod > age)
-                    {
-                        continue;
-                    }
-
-                    lastPeriod = period;
-                    last = period * purchasePeriod;
-                }
-                else
-                {
-                    last = time;
+                    continue;
                 }
 
                 count++;
