@@ -16,6 +16,9 @@ internal sealed record ModelFit(string Name, string Title, ITransactionModel Mod
 /// <summary>How the models fitted on the calibration period predicted the holdout period, best first.</summary>
 internal sealed record HoldoutResult(DateTimeOffset CalibrationEnd, double Duration, int Customers, IReadOnlyList<ModelRanking> Rankings, IReadOnlyDictionary<string, IReadOnlyList<CalibrationHoldoutRow>> Rows);
 
+/// <summary>One named segment's size, mean P(alive) and total value.</summary>
+internal sealed record SegmentTotal(string Name, int Customers, double MeanPAlive, double Value);
+
 /// <summary>Everything the analysis computed; the writers turn it into report.html, customers.csv and summary.json.</summary>
 internal sealed class AnalysisResult
 {
@@ -75,6 +78,9 @@ internal sealed class AnalysisResult
 
     /// <summary>Things the reader should know (model fallbacks, exclusions), shown in the report and the console.</summary>
     public List<string> Notes { get; } = [];
+
+    /// <summary>Per segment, largest first; computed once for the report, the JSON and the console.</summary>
+    public IReadOnlyList<SegmentTotal> SegmentTotals { get; set; } = [];
 
     public string SegmentOf(int customer) => Segments[customer] >= 0 ? SegmentNames[Segments[customer]] : "Unassigned";
 }

@@ -122,6 +122,10 @@ internal static class AnalysisRunner
         result.SegmentNames = map.SegmentNames;
         result.Segments = new int[n];
         map.Assign(scores.R, scores.F, scores.M, result.Segments);
+        result.SegmentTotals = Enumerable.Range(0, n).GroupBy(result.SegmentOf)
+            .Select(g => new SegmentTotal(g.Key, g.Count(), g.Average(i => result.PAlive[i]), g.Sum(i => result.Value[i])))
+            .OrderByDescending(g => g.Customers)
+            .ToArray();
 
         progress.Step("assigning lifecycle stages");
         AssignStages(result, result.TransactionFit.Model, settings);
@@ -163,11 +167,13 @@ internal static class AnalysisRunner
             return;
         }
 
-        var fit = GammaGammaModel.Fit(xs.ToArray(), ms.ToArray(), [], null, constrainQAboveOne: false);
+        var frequency = xs.ToArray();
+        var monetary = ms.ToArray();
+        var fit = GammaGammaModel.Fit(frequency, monetary, [], null, constrainQAboveOne: false);
         if (!fit.Model.HasPopulationMean)
         {
             result.Notes.Add(FormattableString.Invariant($"The unconstrained Gamma-Gamma fit has q = {fit.Model.Q:G4} ≤ 1, so the population mean spend does not exist; the model was refitted with q > 1."));
-            fit = GammaGammaModel.Fit(xs.ToArray(), ms.ToArray(), [], null, constrainQAboveOne: true);
+            fit = GammaGammaModel.Fit(frequency, monetary, [], null, constrainQAboveOne: true);
         }
 
         result.SpendFit = fit;

@@ -34,7 +34,7 @@ internal static class ConsoleSummary
         w.WriteLine("Predictions use " + r.SelectionReason);
 
         ConsoleTable.Write(w, "Lifecycle stages", ["stage", "customers", "share"], r.StageDistribution.Select(d => (IReadOnlyList<string>)[d.Stage, Format.Int(d.Customers), Format.Pct(d.Share)]).ToArray());
-        var segments = Enumerable.Range(0, s.Count).GroupBy(r.SegmentOf).OrderByDescending(g => g.Count()).Select(g => (IReadOnlyList<string>)[g.Key, Format.Int(g.Count()), Format.Pct(g.Average(i => r.PAlive[i])), Format.Money(g.Sum(i => r.Value[i]))]).ToArray();
+        var segments = r.SegmentTotals.Select(g => (IReadOnlyList<string>)[g.Name, Format.Int(g.Customers), Format.Pct(g.MeanPAlive), Format.Money(g.Value)]).ToArray();
         ConsoleTable.Write(w, "RFM segments", ["segment", "customers", "mean P(alive)", r.ValueName], segments);
         var recent = r.Churn.Periods.Where(p => p.CustomersAtStart > 0).TakeLast(6).Select(p => (IReadOnlyList<string>)[p.Period.Label, Format.Int(p.CustomersAtStart), Format.Int(p.Lost), Format.Pct(p.ChurnRate), Format.Pct(p.RetentionRate)]).ToArray();
         ConsoleTable.Write(w, $"Churn by {r.Settings.Period.ToString().ToLowerInvariant()} (last 6 periods; churned = {r.Settings.ChurnedDays} days without a purchase)", ["period", "at start", "lost", "churn rate", "retention rate"], recent);

@@ -169,12 +169,12 @@ internal static class DataWriters
 
         json.WriteEndArray();
         json.WriteStartArray("segments");
-        foreach (var g in Enumerable.Range(0, s.Count).GroupBy(r.SegmentOf).OrderByDescending(g => g.Count()))
+        foreach (var g in r.SegmentTotals)
         {
             json.WriteStartObject();
-            json.WriteString("segment", g.Key);
-            json.WriteNumber("customers", g.Count());
-            json.WriteNumber("value", g.Sum(i => r.Value[i]));
+            json.WriteString("segment", g.Name);
+            json.WriteNumber("customers", g.Customers);
+            json.WriteNumber("value", g.Value);
             json.WriteEndObject();
         }
 

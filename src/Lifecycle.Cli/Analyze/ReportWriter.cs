@@ -234,9 +234,9 @@ internal static class ReportWriter
 
         doc.Section("segments", "RFM segments", "Recency, frequency and monetary scores 1–5 by quintiles (5 = most recent, most frequent, highest spend), mapped to named segments by the R×F map.");
         doc.Chart(Svg.Heatmap("rfm-map", "Customers per R×F score cell", ["R=5", "R=4", "R=3", "R=2", "R=1"], ["F=1", "F=2", "F=3", "F=4", "F=5"], grid, v => Format.Int((long)v), "recency score", "frequency score"));
-        var groups = Enumerable.Range(0, r.Summaries.Count).GroupBy(r.SegmentOf).Select(g => (Name: g.Key, Count: g.Count(), PAlive: g.Average(i => r.PAlive[i]), Value: g.Sum(i => r.Value[i]))).OrderByDescending(g => g.Value).ToArray();
-        doc.Chart(Svg.HorizontalBars("segment-sizes", "Customers per segment", groups.Select(g => new Bar(g.Name, g.Count, Format.Int(g.Count))).ToArray(), Svg.Palette[5]));
-        doc.Table(["segment", "customers", "mean P(alive)", "total " + r.ValueName], groups.Select(g => (IReadOnlyList<string>)[g.Name, Format.Int(g.Count), Format.Pct(g.PAlive), Format.Money(g.Value)]));
+        var groups = r.SegmentTotals.OrderByDescending(g => g.Value).ToArray();
+        doc.Chart(Svg.HorizontalBars("segment-sizes", "Customers per segment", groups.Select(g => new Bar(g.Name, g.Customers, Format.Int(g.Customers))).ToArray(), Svg.Palette[5]));
+        doc.Table(["segment", "customers", "mean P(alive)", "total " + r.ValueName], groups.Select(g => (IReadOnlyList<string>)[g.Name, Format.Int(g.Customers), Format.Pct(g.MeanPAlive), Format.Money(g.Value)]));
         doc.EndSection();
     }
 
