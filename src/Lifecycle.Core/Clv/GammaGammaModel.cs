@@ -264,7 +264,25 @@ public sealed class GammaGammaModel : ISpendModel
                 : FormattableString.Invariant($"{where}the expected spend does not exist because p·x + q − 1 = {denominator:G6} <= 0 (x = {x:R}); fit with q constrained above 1."));
         }
 
-        return ((P * V) + (P * x * m)) / denominator;
+        // E[M] = (p v + p x m)/(p x + q − 1), divided through by p so that p, v up to 1e308 do not overflow:
+        // v/(x + (q−1)/p) + m·x/(x + (q−1)/p); for x = 0 it is the population mean p·v/(q−1).
+        double value;
+        if (x == 0)
+        {
+            value = P * (V / (Q - 1));
+        }
+        else
+        {
+            var d = x + ((Q - 1) / P);
+            value = (V / d) + (m * (x / d));
+        }
+
+        if (!double.IsFinite(value))
+        {
+            ThrowHelper.InvalidOperation(FormattableString.Invariant($"{Where(row)}the expected spend exceeds the double range at {this} (x = {x:R}, m = {m:R}); rescale the money unit."));
+        }
+
+        return value;
     }
 }
 
@@ -277,10 +295,19 @@ internal sealed class GammaGammaLikelihood(double[] x, double[] m, double[] w)
 {
     private readonly double _totalWeight = w.Sum();
 
+    // ln L = −lnB(px, q) − ln m − px log1p(v/(x m)) − q log1p(x m/v): the textbook form
+    // lnΓ(px+q) − lnΓ(px) − lnΓ(q) + q ln v + (px−1) ln m + px ln x − (px+q) ln(v + x m) adds terms of size px·ln(xm)
+    // that cancel (on one repeat buyer the fit drove p, q to 1e265 and reported LL +4.2e265).
     public static double Row(double p, double q, double v, double x, double m)
     {
         var px = p * x;
-        return GammaFunctions.LogGamma(px + q) - GammaFunctions.LogGamma(px) - GammaFunctions.LogGamma(q) + (q * Math.Log(v)) + ((px - 1) * Math.Log(m)) + (px * Math.Log(x)) - ((px + q) * Math.Log(v + (x * m)));
+        if (double.IsPositiveInfinity(px))
+        {
+            ThrowHelper.InvalidOperation(FormattableString.Invariant($"p·x = {p:R}·{x:R} overflows; the Gamma-Gamma likelihood is not representable at these parameters."));
+        }
+
+        var ratio = x * (m / v);
+        return -GammaFunctions.LogBeta(px, q) - Math.Log(m) - (px * Elementary.Log1P(1 / ratio)) - (q * Elementary.Log1P(ratio));
     }
 
     public double MeanNegativeLogLikelihood(ReadOnlySpan<double> par, Span<double> gradient)
@@ -293,22 +320,26 @@ internal sealed class GammaGammaLikelihood(double[] x, double[] m, double[] w)
         }
 
         double ll = 0, dp = 0, dq = 0, dv = 0;
-        var lgq = GammaFunctions.LogGamma(q);
         var psiQ = Polygamma.Digamma(q);
-        var logV = Math.Log(v);
         for (var i = 0; i < x.Length; i++)
         {
             double xi = x[i], mi = m[i], wi = w[i];
             var px = p * xi;
-            var vxm = v + (xi * mi);
-            var lvxm = Math.Log(vxm);
-            var lm = Math.Log(mi);
-            var lx = Math.Log(xi);
+            if (double.IsPositiveInfinity(px))
+            {
+                return double.PositiveInfinity;
+            }
+
+            var ratio = xi * (mi / v);
+            var toV = Elementary.Log1P(1 / ratio);
+            var toM = Elementary.Log1P(ratio);
             var psiPxq = Polygamma.Digamma(px + q);
-            ll += wi * (GammaFunctions.LogGamma(px + q) - GammaFunctions.LogGamma(px) - lgq + (q * logV) + ((px - 1) * lm) + (px * lx) - ((px + q) * lvxm));
-            dp += wi * xi * (psiPxq - Polygamma.Digamma(px) + lm + lx - lvxm);
-            dq += wi * (psiPxq - psiQ + logV - lvxm);
-            dv += wi * ((q / v) - ((px + q) / vxm));
+            ll += wi * (-GammaFunctions.LogBeta(px, q) - Math.Log(mi) - (px * toV) - (q * toM));
+            dp += wi * xi * (psiPxq - Polygamma.Digamma(px) - toV);
+            dq += wi * (psiPxq - psiQ - toM);
+
+            // q/v − (px+q)/(v + x m) = (q·x m/v − px)/(v + x m), without forming the difference of two large ratios.
+            dv += wi * (((q * ratio) - px) / (v * (1 + ratio)));
         }
 
         var inv = -1 / _totalWeight;
