@@ -345,15 +345,16 @@ public sealed class ParetoNbdModel : IDiscountedTransactionModel
 
     private double AliveCore(double x, double tx, double t)
     {
-        var l1 = (-(R + x) * Math.Log(Alpha + t)) - (S * Math.Log(Beta + t));
-        var l2 = ParetoNbdLikelihood.LogSecondTerm(R, Alpha, S, Beta, x, tx, t);
-        if (double.IsNegativeInfinity(l2))
+        Span<double> unused = stackalloc double[4];
+        var d = ParetoNbdLikelihood.LogDropoutOdds(R, Alpha, S, Beta, x, tx, t, unused);
+        if (double.IsNaN(d))
         {
-            return 1;
+            throw new ArgumentOutOfRangeException(
+                nameof(t),
+                FormattableString.Invariant($"P(alive) cannot be computed for x = {x}, t_x = {tx}, T = {t} at {this}: the purchase and dropout rates (r/alpha = {R / Alpha:G3}, s/beta = {S / Beta:G3} per {TimeUnit}) over T are beyond double range; rescale the time unit or check the parameters."));
         }
 
-        // 1 / (1 + e^{l2 − l1}) without overflow.
-        var d = l2 - l1;
+        // 1 / (1 + e^D) without overflow.
         return d > 0 ? Math.Exp(-d) / (1 + Math.Exp(-d)) : 1 / (1 + Math.Exp(d));
     }
 
