@@ -135,7 +135,7 @@ internal sealed class ParetoNbdLikelihood
         var u1 = LogIntegralTail(r, alpha, s, beta, x, tx, du[..4]);
         var u2 = double.IsNaN(u1) ? double.NaN : LogIntegralTail(r, alpha, s, beta, x, t, du[4..]);
         var k = RowConstants.For(r, alpha, s, beta, x, t);
-        return Odds(r, alpha, s, beta, x, tx, t, k, u1, du[..4], u2, du[4..], dD);
+        return Odds(r, alpha, s, beta, x, tx, t, k, u1, du[..4], u2, du[4..], dD, out _);
     }
 
     /// <summary>ln[s/(r+s+x) · A₀] from the general ₂F₁ (the published form of A₀); an independent check of the fast paths.</summary>
@@ -258,9 +258,10 @@ internal sealed class ParetoNbdLikelihood
     /// <para>With I(y) = ∫_y^∞ …, J = I(t_x) − I(T). Euler's transformation of the ₂F₁ with c = a + 1 gives I(y) = (s/a) e^{u(y)}
     /// with, for α ≥ β, u = −(r+x) ln(α+y) − s ln(β+y) + ln G(r+x, z) and, for α &lt; β, u = −(r+x−1) ln(α+y) − (s+1) ln(β+y)
     /// + ln G(s+1, z), where G(e, z) = ₂F₁(1, e; r+s+x+1; z) = Σ_k (e)_k/(c)_k z^k has positive terms falling at least as fast
-    /// as z^k, so it and its derivatives are summed in one short loop. This is used when z ≤ 0.9 (at most ~350 terms) and
-    /// the difference u(T) − u(t_x) is large enough against the rounding of u (|Δu| ≥ 1e-5 (1 + |u|), so J keeps ~11 digits);
-    /// otherwise J is integrated directly (<see cref="LogDropoutOddsByQuadrature"/>).</para>
+    /// as z^k, so it and its derivatives are summed in one short loop. This is used when z ≤ 0.9 (at most ~350 terms),
+    /// the difference u(T) − u(t_x) is large enough against the rounding of u (|Δu| ≥ 1e-5 (1 + |u|), so J keeps ~11 digits)
+    /// and |u(t_x)| + |u(T)| ≤ 1e4 (u carries terms like s ln(β+y) that cancel against H, so its rounding, ~1e-16 |u|, is an
+    /// absolute error of ln L: at most ~2e-12 here); otherwise J is integrated directly (<see cref="LogDropoutOddsByQuadrature"/>).</para>
     /// </remarks>
     /// <param name="r">Shape r of the purchase-rate gamma.</param>
     /// <param name="alpha">Scale α of the purchase-rate gamma.</param>
@@ -293,7 +294,22 @@ internal sealed class ParetoNbdLikelihood
         }
 
         Span<double> dD = stackalloc double[4];
-        var d = Odds(r, alpha, s, beta, x, tx, t, k, u1, du1, u2, du2, dD);
+        var d = Odds(r, alpha, s, beta, x, tx, t, k, u1, du1, u2, du2, dD, out var jRest);
+        if (d > 0 && double.IsFinite(jRest))
+        {
+            // The dropout term dominates: ln L = ln(head · J) + ln(1 + e^{−D}) with head · J formed directly,
+            // lnΓ(r+x) − lnΓ(r) − r ln(1+t_x/α) − x ln(α+t_x) − s ln(1+t_x/β) + [ln s − ln(β+t_x) + ln ∫], instead of H + D,
+            // which cancels when both are large (s ln(1+T/β) ~ 1e6 for a customer who almost surely left at once) and
+            // which overflows when the alive-at-T term is beyond double range (r/α huge over T).
+            var lj = k.LogGammaRatio - (r * Elementary.Log1P(tx / alpha)) - (x * Math.Log(alpha + tx)) - (s * Elementary.Log1P(tx / beta)) + jRest;
+            var q = Math.Exp(-d);
+            var share = 1 / (1 + q);
+            gradient[0] = hr + (share * dD[0]);
+            gradient[1] = ha + (share * dD[1]);
+            gradient[2] = hs + (share * dD[2]);
+            gradient[3] = hb + (share * dD[3]);
+            return lj + Elementary.Log1P(q);
+        }
 
         // ln(1 + e^D) and its derivative 1/(1 + e^{−D}) from one exponential.
         double softplus, weight;
@@ -318,14 +334,16 @@ internal sealed class ParetoNbdLikelihood
     }
 
     // D = ln J − ℓ₁ (ℓ₁ the log of the first term without the head) from the series when accurate, else by quadrature.
-    private static double Odds(double r, double alpha, double s, double beta, double x, double tx, double t, in RowConstants k, double u1, ReadOnlySpan<double> du1, double u2, ReadOnlySpan<double> du2, Span<double> dD)
+    private static double Odds(double r, double alpha, double s, double beta, double x, double tx, double t, in RowConstants k, double u1, ReadOnlySpan<double> du1, double u2, ReadOnlySpan<double> du2, Span<double> dD, out double jRest)
     {
         var d = u2 - u1;
-        if (!(d < 0 && -d >= 1e-5 * (1 + Math.Abs(u1) + Math.Abs(u2))) || !double.IsFinite(u1) || !double.IsFinite(u2))
+        var size = Math.Abs(u1) + Math.Abs(u2);
+        if (!(d < 0 && -d >= 1e-5 * (1 + size) && size <= 1e4) || !double.IsFinite(u1) || !double.IsFinite(u2))
         {
-            return LogDropoutOddsByQuadrature(r, alpha, s, beta, x, tx, t, dD);
+            return LogDropoutOddsByQuadrature(r, alpha, s, beta, x, tx, t, dD, out jRest);
         }
 
+        jRest = double.NaN;
         var p = r + x;
         var aSum = r + s + x;
         var em = Elementary.ExpM1(d);
@@ -352,7 +370,17 @@ internal sealed class ParetoNbdLikelihood
     /// integrand is power-law, so a row takes 1–12 panels (16–190 integrand evaluations) across the tested range.</para>
     /// <para>The gradient is the integrand-weighted mean of ∂h/∂θ, summed over the same nodes (no differencing).</para>
     /// </remarks>
-    internal static double LogDropoutOddsByQuadrature(double r, double alpha, double s, double beta, double x, double tx, double t, Span<double> dD)
+    /// <param name="r">Shape r of the purchase-rate gamma.</param>
+    /// <param name="alpha">Scale α of the purchase-rate gamma.</param>
+    /// <param name="s">Shape s of the dropout-rate gamma.</param>
+    /// <param name="beta">Scale β of the dropout-rate gamma.</param>
+    /// <param name="x">Repeat transactions of the row.</param>
+    /// <param name="tx">Recency t_x of the row.</param>
+    /// <param name="t">Age T of the row.</param>
+    /// <param name="dD">Receives ∂D/∂(r, α, s, β).</param>
+    /// <param name="jRest">ln s − ln(β+t_x) + ln ∫₀^{T−t_x} e^{h}: ln J without its (α+t_x), (β+t_x) powers, for rows whose first term underflows.</param>
+    /// <returns>D; +∞ when the first term is beyond double range (P(alive) = 0); NaN when the integrand is too steep to resolve.</returns>
+    internal static double LogDropoutOddsByQuadrature(double r, double alpha, double s, double beta, double x, double tx, double t, Span<double> dD, out double jRest)
     {
         var p = r + x;
         var q = s + 1;
@@ -408,10 +436,18 @@ internal sealed class ParetoNbdLikelihood
             }
         }
 
-        if (!(s0 > 0) || !double.IsFinite(h0))
+        jRest = Math.Log(s) - Math.Log(beta + tx) + Math.Log(s0);
+        if (!(s0 > 0) || double.IsNaN(h0))
         {
             dD.Clear();
+            jRest = double.NaN;
             return double.NaN;
+        }
+
+        if (double.IsPositiveInfinity(h0))
+        {
+            dD.Clear();
+            return double.PositiveInfinity;
         }
 
         dD[0] = aL - (sa / s0);

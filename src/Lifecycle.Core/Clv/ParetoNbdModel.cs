@@ -226,11 +226,12 @@ public sealed class ParetoNbdModel : IDiscountedTransactionModel
     /// <summary>Expected number of repeat transactions of a new customer in (0, t]: E[X(t)] = rβ/(α(s−1)) · [1 − (β/(β+t))^{s−1}].</summary>
     /// <param name="t">Time since the first purchase, &gt;= 0.</param>
     /// <returns>E[X(t)], evaluated stably also at and near s = 1 (where it is (rβ/α) ln(1 + t/β)).</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="t"/> is NaN, infinite or negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="t"/> is NaN, infinite or negative, or E[X(t)] is beyond double range (r/α near 1e308 per unit).</exception>
     public double ExpectedTransactions(double t)
     {
         ThrowHelper.ThrowIfNegativeOrNotFinite(t, nameof(t));
-        return R * Beta / Alpha * ModelFitting.OneMinusExpOverRate(S - 1, Elementary.Log1P(t / Beta));
+        // (r/α) · (β · (1 − (β/(β+t))^{s−1})/(s−1)): grouped so that s, β → ∞ (constant dropout) and r, α → ∞ do not overflow.
+        return Representable(R / Alpha * (Beta * ModelFitting.OneMinusExpOverRate(S - 1, Elementary.Log1P(t / Beta))), "E[X(t)]", t, nameof(t));
     }
 
     /// <summary>Probability that a new customer makes exactly <paramref name="count"/> repeat transactions in (0, t]: P(X(t) = n).</summary>
@@ -255,20 +256,42 @@ public sealed class ParetoNbdModel : IDiscountedTransactionModel
 
         double r = R, alpha = Alpha, s = S, beta = Beta, n = count;
         var logNb = GammaFunctions.LogGammaRatio(r, n) - GammaFunctions.LogGamma(n + 1);
-        double LogNb(double tau) => logNb + (r * (Math.Log(alpha) - Math.Log(alpha + tau))) + (n == 0 ? 0 : n * (Math.Log(tau) - Math.Log(alpha + tau)));
+        double LogNb(double tau) => logNb - (r * Elementary.Log1P(tau / alpha)) + (n == 0 ? 0 : n * (Math.Log(tau) - Math.Log(alpha + tau)));
         var alive = LogNb(t) - (s * Elementary.Log1P(t / beta));
 
-        // Death density s/β (1 + τ/β)^{−(s+1)} times the NBD probability; scaled by its largest value on a grid.
+        // Death density s/β (1 + τ/β)^{−(s+1)} times the NBD probability. Its peak can be anywhere from τ ~ 1e-300 (s/β huge:
+        // immediate death) to t, so it is located on the geometric grid τ_k = t 2^{−k} and integrated panel by panel
+        // [τ_{k+1}, τ_k] (each spans a factor 2, where the log-integrand is smooth), scaled by the largest grid value;
+        // panels whose ends are both below e^{−60} of the peak are left out (their share is below 1e-24).
         double LogIntegrand(double tau) => tau <= 0 && n > 0 ? double.NegativeInfinity : Math.Log(s / beta) - ((s + 1) * Elementary.Log1P(tau / beta)) + LogNb(tau);
+        const int grid = 1100;
+        Span<double> logs = stackalloc double[grid + 1];
         var scale = double.NegativeInfinity;
-        for (var k = 0; k <= 64; k++)
+        for (var k = 0; k <= grid; k++)
         {
-            scale = Math.Max(scale, LogIntegrand(t * k / 64));
+            logs[k] = LogIntegrand(k == grid ? 0 : t * Math.Pow(2, -k));
+            scale = Math.Max(scale, logs[k]);
         }
 
-        var integral = Quadrature.Integrate(tau => Math.Exp(LogIntegrand(tau) - scale), 0, t);
+        var integral = 0.0;
+        for (var k = 0; k < grid; k++)
+        {
+            if (Math.Max(logs[k], logs[k + 1]) > scale - 60 || (k > 0 && logs[k - 1] > scale - 60) || (k + 2 <= grid && logs[k + 2] > scale - 60))
+            {
+                var hi = t * Math.Pow(2, -k);
+                var lo = k + 1 == grid ? 0 : hi / 2;
+                integral += Quadrature.Integrate(tau => Math.Exp(LogIntegrand(tau) - scale), lo, hi);
+            }
+        }
+
         var dead = integral > 0 ? scale + Math.Log(integral) : double.NegativeInfinity;
-        return Math.Min(1, Math.Exp(LogSumExp.Add(alive, dead)));
+        var p = Math.Exp(LogSumExp.Add(alive, dead));
+        if (!(p <= 1 + 1e-12))
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), FormattableString.Invariant($"P(X({t}) = {count}) evaluated to {p:R} for {this}: the quadrature did not resolve the integrand; please report these parameters."));
+        }
+
+        return Math.Min(1, p);
     }
 
     /// <summary>Discounted expected residual transactions at continuous rate δ: ∫₀^∞ e^{−δu} dE[Y(u) | x, t_x, T].</summary>
@@ -286,8 +309,12 @@ public sealed class ParetoNbdModel : IDiscountedTransactionModel
         var b = Beta + t;
         var s = S;
         var delta = continuousRate;
-        var integral = Quadrature.IntegrateToInfinity(u => Math.Exp((-delta * u) - (s * Elementary.Log1P(u / b))), 0, 1e-13);
-        return AliveCore(frequency, recency, t) * (R + frequency) / (Alpha + t) * integral;
+        // In v = κu with κ = δ + s/b (the integrand's decay rate at u = 0) the integrand falls by e at v = 1 whatever the scale
+        // of δ, s and b, so the map to [0, 1) of IntegrateToInfinity resolves it (a peak of width 1e-9 would otherwise be missed).
+        var kappa = delta + (s / b);
+        var integral = Quadrature.IntegrateToInfinity(v => Math.Exp((-delta * v / kappa) - (s * Elementary.Log1P(v / (kappa * b)))), 0, 1e-13) / kappa;
+        var alive = AliveCore(frequency, recency, t);
+        return alive == 0 ? 0 : Representable(alive * ((R + frequency) / (Alpha + t)) * integral, "DERT", continuousRate, nameof(continuousRate));
     }
 
     /// <summary>Simulates customers from this model: summaries (x, t_x, T) for the given ages.</summary>
@@ -343,6 +370,19 @@ public sealed class ParetoNbdModel : IDiscountedTransactionModel
     /// <returns>A culture-invariant description.</returns>
     public override string ToString() => FormattableString.Invariant($"Pareto/NBD(r = {R:G6}, alpha = {Alpha:G6}, s = {S:G6}, beta = {Beta:G6}, {TimeUnit})");
 
+    // A prediction that overflows double (rates like r/α = 1e308 per unit) is an error that says so, never ∞ or NaN.
+    private double Representable(double value, string what, double argument, string name)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(
+                name,
+                FormattableString.Invariant($"{what} at {name} = {argument} is beyond double range for {this} (purchase rate r/alpha = {R / Alpha:G3} per {TimeUnit}); rescale the time unit or check the parameters."));
+        }
+
+        return value;
+    }
+
     private double AliveCore(double x, double tx, double t)
     {
         Span<double> unused = stackalloc double[4];
@@ -365,8 +405,13 @@ public sealed class ParetoNbdModel : IDiscountedTransactionModel
             return 0;
         }
 
+        var alive = AliveCore(x, tx, t);
+        if (alive == 0)
+        {
+            return 0;
+        }
+
         var b = Beta + t;
-        var rate = (R + x) * b / (Alpha + t);
-        return rate * ModelFitting.OneMinusExpOverRate(S - 1, Elementary.Log1P(horizon / b)) * AliveCore(x, tx, t);
+        return Representable((R + x) / (Alpha + t) * (b * ModelFitting.OneMinusExpOverRate(S - 1, Elementary.Log1P(horizon / b))) * alive, "E[Y(t) | x, t_x, T]", horizon, nameof(horizon));
     }
 }
