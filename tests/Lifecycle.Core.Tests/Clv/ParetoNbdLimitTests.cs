@@ -114,6 +114,29 @@ public sealed class ParetoNbdLimitTests
         }
     }
 
+    [Fact]
+    public void Fit_DayScale10kCustomers_ConvergesNearTheTruthWithAnalyticGradients()
+    {
+        // 10,000 customers in days (α = 60, β = 400: z = (β−α)/(β+y) > 0.9 for most rows, the case that used to fall back to the
+        // general ₂F₁ with central differences and took 200 s without converging). Within 4 standard errors of the truth, and
+        // the fitted LL equals the per-row likelihood (the quadrature and series paths) summed afresh to 1e-12.
+        var truth = new ParetoNbdModel(0.8, 60, 0.5, 400, TimeUnit.Days);
+        var random = new Random(42);
+        var ages = Enumerable.Range(0, 10_000).Select(_ => 200.0 + random.Next(0, 800)).ToArray();
+        var data = truth.Simulate(ages, new Random(7), 1).Compress();
+        var fit = ParetoNbdModel.Fit(data);
+        Assert.True(fit.Converged, fit.ExitReason.ToString());
+        Assert.True(fit.Iterations < 100, fit.Iterations.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        double[] expected = [truth.R, truth.Alpha, truth.S, truth.Beta];
+        for (var k = 0; k < 4; k++)
+        {
+            var z = (fit.Parameters[k] - expected[k]) / fit.StandardErrors[k];
+            Assert.True(Math.Abs(z) < 4, FormattableString.Invariant($"{fit.ParameterNames[k]}: {fit.Parameters[k]:G6} vs {expected[k]:G6}, z = {z:F2}"));
+        }
+
+        Tolerance.Close(fit.Model.LogLikelihood(data), fit.LogLikelihood, 1e-12);
+    }
+
     private static double Simpson(Func<double, double> f, double a, double b)
     {
         const int n = 200_000;
