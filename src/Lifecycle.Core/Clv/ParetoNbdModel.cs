@@ -8,9 +8,14 @@ namespace Lifecycle.Clv;
 /// Management Science 33(1); likelihood as in Fader, Hardie &amp; Lee (2005), "A note on deriving the Pareto/NBD model
 /// and related expressions". While alive a customer buys at rate λ ~ Gamma(r, α); the lifetime is exponential with
 /// rate μ ~ Gamma(s, β). Rates are per <see cref="TimeUnit"/>; rescaling time by c multiplies α and β by c.</para>
-/// <para>The likelihood's A₀ term, a difference of two large ₂F₁ terms, is formed in signed log space for both the
-/// α ≥ β and α &lt; β branches; P(X(t) = n) and DERT are integrals of positive integrands evaluated by adaptive
+/// <para>The likelihood's A₀ term comes from a short ₂F₁ series where that is accurate and otherwise from panelled
+/// Gauss–Legendre quadrature of its positive integrand (z near 1: day-scale data; s, β up to 1e6 and beyond; r in the
+/// thousands), both with analytic gradients; P(X(t) = n) and DERT are integrals of positive integrands evaluated by adaptive
 /// Gauss–Kronrod quadrature (relative tolerance 1e-13), so nothing is obtained by subtracting nearly equal numbers.
+/// Against a 40-digit mpmath table over the corners of the parameter space (r to 1e4, α, β from 1e-3 to 1e6, s to 1e6,
+/// x to 1e6, T from 1e-6 to 1e5, horizons from 1e-9 to 1e4) every prediction agrees to 1.0e-13 relative or better.
+/// The limits s, β → ∞ (NBD or constant dropout) and r, α → ∞ (Poisson purchases) are reached by the same formulas;
+/// a prediction beyond double range throws <see cref="ArgumentOutOfRangeException"/> saying so.
 /// Measured on CDNOW (weeks): LL −9594.974 and parameters within 0.03% of the published MLE, standard
 /// errors within 0.05% of the published ones, P(alive) = 0.9979 and E[Y(52)] = 25.46 for the published customer,
 /// E[X(t)] to the 8 published digits; the four published stability cases give finite P(alive).</para>
