@@ -16,7 +16,7 @@ namespace Lifecycle.Clv;
 /// published digit, E[X(t)] to 4 dp for t ≤ 32 (at t = 78 the exact 1.85796 vs the published 1.8576).</para>
 /// <para>Immutable and thread-safe. Batch methods use SIMD-friendly loops and all cores for large inputs.</para>
 /// </remarks>
-public sealed class BgNbdModel : ITransactionModel, IHorizonSumTransactionModel
+public sealed class BgNbdModel : ICountModel, IHorizonSumTransactionModel
 {
     private static readonly string[] Names = ["r", "alpha", "a", "b"];
 
@@ -47,6 +47,12 @@ public sealed class BgNbdModel : ITransactionModel, IHorizonSumTransactionModel
 
     /// <summary>Gets the parameter names in order: r, alpha, a, b.</summary>
     public static IReadOnlyList<string> ParameterNames { get; } = Array.AsReadOnly(Names);
+
+    /// <inheritdoc/>
+    public ModelFamily Family => ModelCatalog.BgNbd;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<double> Parameters => Array.AsReadOnly<double>([R, Alpha, A, B]);
 
     /// <summary>Gets r, the shape of the purchase-rate distribution.</summary>
     public double R { get; }
@@ -89,45 +95,11 @@ public sealed class BgNbdModel : ITransactionModel, IHorizonSumTransactionModel
     {
         ArgumentNullException.ThrowIfNull(data);
         options ??= new FitOptions();
+        var sample = ModelFitting.CountData(data, "BG/NBD");
         var likelihood = BgNbdLikelihood.Create(data.Frequency, data.Recency, data.T, data.Weight, "BG/NBD", options.MaxDegreeOfParallelism);
-        double[] start;
-        if (options.InitialParameters is { } init)
-        {
-            if (init.Count != 4)
-            {
-                ThrowHelper.Argument(nameof(options), FormattableString.Invariant($"InitialParameters has {init.Count} values; BG/NBD needs 4 (r, alpha, a, b)."));
-            }
-
-            start = [.. init];
-        }
-        else
-        {
-            start = [1, likelihood.MeanAge > 0 ? likelihood.MeanAge : 1, 1, 1];
-        }
-
+        var start = ModelFitting.Start(options, [1, likelihood.MeanAge > 0 ? likelihood.MeanAge : 1, 1, 1], "BG/NBD", "r, alpha, a, b");
         var unit = data.Unit;
-        var result = MaximumLikelihood.Fit(
-            Names,
-            likelihood.MeanNegativeLogLikelihood,
-            start,
-            [],
-            likelihood.TotalWeight,
-            options,
-            p => new BgNbdModel(p[0], p[1], p[2], p[3], unit));
-        return new FitResult<BgNbdModel>(result.Model, result.ParameterNames, result.Parameters)
-        {
-            LogLikelihood = result.LogLikelihood,
-            Converged = result.Converged,
-            ExitReason = result.ExitReason,
-            Iterations = result.Iterations,
-            GradientNorm = result.GradientNorm,
-            StandardErrors = result.StandardErrors,
-            Covariance = result.Covariance,
-            RowsUsed = data.Count,
-            RowsExcluded = 0,
-            CustomersUsed = data.TotalWeight,
-            CustomersExcluded = 0,
-        };
+        return MaximumLikelihood.Fit(Names, likelihood.MeanNegativeLogLikelihood, start, [], sample, options, BoundaryRules.BetaGeometric, p => new BgNbdModel(p[0], p[1], p[2], p[3], unit));
     }
 
     /// <summary>Fits the model to per-customer summaries (compressed first; frequencies checked per customer).</summary>

@@ -16,7 +16,7 @@ namespace Lifecycle.Clv;
 /// <para>Measured on CDNOW (946 customers with x &gt; 0): p, q, v = 6.2488, 3.7443, 15.447 (published 6.25, 3.74,
 /// 15.44), LL −4055.9256 (published −4055.92), E[M] of the first ten customers to the cent. Immutable and thread-safe.</para>
 /// </remarks>
-public sealed class GammaGammaModel : ISpendModel
+public sealed class GammaGammaModel : ISpendModel, IParametricModel
 {
     private static readonly string[] Names = ["p", "q", "v"];
 
@@ -37,6 +37,15 @@ public sealed class GammaGammaModel : ISpendModel
 
     /// <summary>Gets the parameter names in order: p, q, v.</summary>
     public static IReadOnlyList<string> ParameterNames { get; } = Array.AsReadOnly(Names);
+
+    /// <inheritdoc/>
+    public ModelFamily Family => ModelCatalog.GammaGamma;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<double> Parameters => Array.AsReadOnly<double>([P, Q, V]);
+
+    /// <summary>Gets <see cref="TimeUnit.None"/>: the model has no time scale.</summary>
+    public TimeUnit TimeUnit => TimeUnit.None;
 
     /// <summary>Gets p, the shape of each transaction's value distribution.</summary>
     public double P { get; }
@@ -163,35 +172,18 @@ public sealed class GammaGammaModel : ISpendModel
             start = [1, 2, meanM];
         }
 
-        var result = MaximumLikelihood.Fit(
+        return MaximumLikelihood.Fit(
             Names,
             likelihood.MeanNegativeLogLikelihood,
             start,
             constrainQAboveOne ? [0, 1, 0] : [],
-            totalWeight,
+            new FitSample(xs.Count, totalWeight, excludedRows, excludedWeight),
             options,
-            p => new GammaGammaModel(p[0], p[1], p[2]));
-        var warnings = new List<string>();
-        if (!result.Model.HasPopulationMean)
-        {
-            warnings.Add(FormattableString.Invariant($"q = {result.Model.Q:G6} <= 1: the population mean spend p·v/(q−1) does not exist, so customers without repeat purchases have no expected spend; refit with q constrained above 1 if you need one."));
-        }
-
-        return new FitResult<GammaGammaModel>(result.Model, result.ParameterNames, result.Parameters)
-        {
-            LogLikelihood = result.LogLikelihood,
-            Converged = result.Converged,
-            ExitReason = result.ExitReason,
-            Iterations = result.Iterations,
-            GradientNorm = result.GradientNorm,
-            StandardErrors = result.StandardErrors,
-            Covariance = result.Covariance,
-            RowsUsed = xs.Count,
-            RowsExcluded = excludedRows,
-            CustomersUsed = totalWeight,
-            CustomersExcluded = excludedWeight,
-            Warnings = warnings,
-        };
+            BoundaryRules.GammaGamma,
+            p => new GammaGammaModel(p[0], p[1], p[2]),
+            model => model.HasPopulationMean
+                ? []
+                : [FormattableString.Invariant($"q = {model.Q:G6} <= 1: the population mean spend p·v/(q−1) does not exist, so customers without repeat purchases have no expected spend; refit with q constrained above 1 if you need one.")]);
     }
 
     /// <summary>Log-density of one customer's mean repeat value.</summary>

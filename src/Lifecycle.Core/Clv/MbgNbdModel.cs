@@ -13,7 +13,7 @@ namespace Lifecycle.Clv;
 /// The conditional and unconditional expectations have a removable singularity at a = 1, where the limit is taken
 /// as the mean of a(1 ± 1e-6) (error about 1e-12 relative). Immutable and thread-safe.</para>
 /// </remarks>
-public sealed class MbgNbdModel : ITransactionModel
+public sealed class MbgNbdModel : ICountModel
 {
     private static readonly string[] Names = ["r", "alpha", "a", "b"];
 
@@ -39,7 +39,13 @@ public sealed class MbgNbdModel : ITransactionModel
     }
 
     /// <summary>Gets the parameter names in order: r, alpha, a, b.</summary>
-    public static IReadOnlyList<string> ParameterNames => Names;
+    public static IReadOnlyList<string> ParameterNames { get; } = Array.AsReadOnly(Names);
+
+    /// <inheritdoc/>
+    public ModelFamily Family => ModelCatalog.MbgNbd;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<double> Parameters => Array.AsReadOnly<double>([R, Alpha, A, B]);
 
     /// <summary>Gets r, the shape of the purchase-rate distribution.</summary>
     public double R { get; }
@@ -73,16 +79,7 @@ public sealed class MbgNbdModel : ITransactionModel
     {
         ArgumentNullException.ThrowIfNull(data);
         options ??= new FitOptions();
-        for (var i = 0; i < data.Count; i++)
-        {
-            ModelFitting.CountRow(i, data.Frequency[i], data.Recency[i], data.T[i], "MBG/NBD");
-        }
-
-        if (!(data.TotalWeight > 0))
-        {
-            ThrowHelper.Argument(nameof(data), "data has no customers (total weight 0); pass at least one customer with a positive weight.");
-        }
-
+        var sample = ModelFitting.CountData(data, "MBG/NBD");
         var x = data.Frequency.ToArray();
         var tx = data.Recency.ToArray();
         var t = data.T.ToArray();
@@ -153,19 +150,7 @@ public sealed class MbgNbdModel : ITransactionModel
 
         var start = ModelFitting.Start(options, [1, meanAge > 0 ? meanAge : 1, 1, 1], "MBG/NBD", "r, alpha, a, b");
         var unit = data.Unit;
-        var result = MaximumLikelihood.Fit(Names, Objective, start, [], total, options, p => new MbgNbdModel(p[0], p[1], p[2], p[3], unit));
-        return new FitResult<MbgNbdModel>(result.Model, Names, result.Parameters)
-        {
-            LogLikelihood = result.LogLikelihood,
-            Converged = result.Converged,
-            ExitReason = result.ExitReason,
-            Iterations = result.Iterations,
-            GradientNorm = result.GradientNorm,
-            StandardErrors = result.StandardErrors,
-            Covariance = result.Covariance,
-            RowsUsed = data.Count,
-            CustomersUsed = total,
-        };
+        return MaximumLikelihood.Fit(Names, Objective, start, [], sample, options, BoundaryRules.BetaGeometric, p => new MbgNbdModel(p[0], p[1], p[2], p[3], unit));
     }
 
     /// <summary>Fits the model with default options to per-customer summaries.</summary>
@@ -189,6 +174,53 @@ public sealed class MbgNbdModel : ITransactionModel
     {
         ArgumentNullException.ThrowIfNull(data);
         return Fit(data.Compress(), options);
+    }
+
+    /// <summary>Simulates customers from this model: summaries (x, t_x, T) for the given ages.</summary>
+    /// <param name="ages">Observation length T of each customer (time since the first purchase), &gt;= 0.</param>
+    /// <param name="random">The source of randomness (seed it for reproducible data).</param>
+    /// <param name="purchasePeriod">0 for exact continuous times; otherwise purchases are bucketed into periods of this length from the first purchase (several in one period count once, times are period starts), as a daily summary would.</param>
+    /// <returns>Summaries with ids 0..n−1 on <see cref="TimeUnit"/> (monetary values 0).</returns>
+    /// <remarks>Each customer draws λ ~ Gamma(r, α) and p ~ Beta(a, b), drops out right after the first purchase with probability p, and after each repeat purchase with probability p (Batislam, Denizel &amp; Filiztekin 2007).</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="random"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An age or the period is NaN, infinite or negative.</exception>
+    public SummarySet<int> Simulate(ReadOnlySpan<double> ages, Random random, double purchasePeriod)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        ThrowHelper.ThrowIfNegativeOrNotFinite(purchasePeriod, nameof(purchasePeriod));
+        var n = ages.Length;
+        var ids = new int[n];
+        var x = new double[n];
+        var tx = new double[n];
+        var tt = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var age = ages[i];
+            ThrowHelper.ThrowIfNegativeOrNotFinite(age, nameof(ages));
+            ids[i] = i;
+            tt[i] = age;
+            var lambda = RandomVariates.Gamma(random, R, Alpha);
+            var p = RandomVariates.Beta(random, A, B);
+            double time = 0, last = 0, count = 0, lastPeriod = 0;
+            while (random.NextDouble() >= p)
+            {
+                time += RandomVariates.Exponential(random, lambda);
+                if (time > age)
+                {
+                    break;
+                }
+
+                if (PurchaseGrid.TryRecord(time, purchasePeriod, age, ref lastPeriod, ref last))
+                {
+                    count++;
+                }
+            }
+
+            x[i] = count;
+            tx[i] = count > 0 ? last : 0;
+        }
+
+        return SummarySet.FromColumns<int>(ids, x, tx, tt, [], TimeUnit);
     }
 
     /// <summary>Total log-likelihood of compressed rows (weights applied) at this model's parameters.</summary>

@@ -18,7 +18,7 @@ namespace Lifecycle.Clv;
 /// series of positive terms differentiated term by term), rows in parallel; covariance from the observed information.
 /// Immutable and thread-safe.</para>
 /// </remarks>
-public sealed class ParetoNbdModel : IDiscountedTransactionModel
+public sealed class ParetoNbdModel : IDiscountedTransactionModel, ICountModel
 {
     private static readonly string[] Names = ["r", "alpha", "s", "beta"];
 
@@ -44,7 +44,13 @@ public sealed class ParetoNbdModel : IDiscountedTransactionModel
     }
 
     /// <summary>Gets the parameter names in order: r, alpha, s, beta.</summary>
-    public static IReadOnlyList<string> ParameterNames => Names;
+    public static IReadOnlyList<string> ParameterNames { get; } = Array.AsReadOnly(Names);
+
+    /// <inheritdoc/>
+    public ModelFamily Family => ModelCatalog.ParetoNbd;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<double> Parameters => Array.AsReadOnly<double>([R, Alpha, S, Beta]);
 
     /// <summary>Gets r, the shape of the purchase-rate distribution.</summary>
     public double R { get; }
@@ -78,40 +84,12 @@ public sealed class ParetoNbdModel : IDiscountedTransactionModel
     {
         ArgumentNullException.ThrowIfNull(data);
         options ??= new FitOptions();
-        for (var i = 0; i < data.Count; i++)
-        {
-            ModelFitting.CountRow(i, data.Frequency[i], data.Recency[i], data.T[i], "Pareto/NBD");
-        }
-
-        if (!(data.TotalWeight > 0))
-        {
-            ThrowHelper.Argument(nameof(data), "data has no customers (total weight 0); pass at least one customer with a positive weight.");
-        }
-
+        var sample = ModelFitting.CountData(data, "Pareto/NBD");
         var likelihood = new ParetoNbdLikelihood(data.Frequency, data.Recency, data.T, data.Weight, options.MaxDegreeOfParallelism);
         var meanAge = likelihood.MeanAge > 0 ? likelihood.MeanAge : 1;
         var start = ModelFitting.Start(options, [1, meanAge, 1, meanAge], "Pareto/NBD", "r, alpha, s, beta");
         var unit = data.Unit;
-        var result = MaximumLikelihood.Fit(
-            Names,
-            likelihood.MeanNegativeLogLikelihood,
-            start,
-            [],
-            likelihood.TotalWeight,
-            options,
-            p => new ParetoNbdModel(p[0], p[1], p[2], p[3], unit));
-        return new FitResult<ParetoNbdModel>(result.Model, Names, result.Parameters)
-        {
-            LogLikelihood = result.LogLikelihood,
-            Converged = result.Converged,
-            ExitReason = result.ExitReason,
-            Iterations = result.Iterations,
-            GradientNorm = result.GradientNorm,
-            StandardErrors = result.StandardErrors,
-            Covariance = result.Covariance,
-            RowsUsed = data.Count,
-            CustomersUsed = data.TotalWeight,
-        };
+        return MaximumLikelihood.Fit(Names, likelihood.MeanNegativeLogLikelihood, start, [], sample, options, BoundaryRules.ParetoNbd, p => new ParetoNbdModel(p[0], p[1], p[2], p[3], unit));
     }
 
     /// <summary>Fits the model with default options to per-customer summaries.</summary>
