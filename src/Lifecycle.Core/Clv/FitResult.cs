@@ -169,6 +169,26 @@ public sealed class FitResult<TModel> : IFitResult
             : FormattableString.Invariant($"not converged ({ExitReason}) after {Iterations} iterations; the parameters are the best found");
     }
 
+    /// <summary>The same result typed as one of the model's interfaces (for the catalog).</summary>
+    internal FitResult<TOther> As<TOther>()
+        where TOther : class => new((TOther)(object)Model, ParameterNames, Parameters)
+        {
+            LogLikelihood = LogLikelihood,
+            Converged = Converged,
+            ExitReason = ExitReason,
+            Iterations = Iterations,
+            GradientNorm = GradientNorm,
+            StandardErrors = StandardErrors,
+            StandardErrorsUnavailableReason = StandardErrorsUnavailableReason,
+            Boundary = Boundary,
+            Covariance = Covariance,
+            RowsUsed = RowsUsed,
+            RowsExcluded = RowsExcluded,
+            CustomersUsed = CustomersUsed,
+            CustomersExcluded = CustomersExcluded,
+            Warnings = Warnings,
+        };
+
     private int IndexOf(string name)
     {
         for (var i = 0; i < ParameterNames.Count; i++)

@@ -20,6 +20,9 @@ public interface IParametricModel
 /// <remarks>Everything a count model offers beyond its predictions: the per-customer likelihood and a seeded simulator.</remarks>
 public interface ICountModel : ITransactionModel, IParametricModel
 {
+    /// <summary>Gets the time unit of the parameters, inputs and horizons (days or weeks).</summary>
+    new TimeUnit TimeUnit { get; }
+
     /// <summary>Log-likelihood of one customer.</summary>
     /// <param name="frequency">x, a whole number.</param>
     /// <param name="recency">t_x.</param>
@@ -68,9 +71,9 @@ public enum ModelDataKind
 public sealed class ModelFamily
 {
     private readonly Func<double[], TimeUnit, IParametricModel> _create;
-    private readonly Func<CompressedSummaries, FitOptions?, IFitResult>? _fitCounts;
-    private readonly Func<DiscreteSummaries, FitOptions?, IFitResult>? _fitDiscrete;
-    private readonly Func<SurvivalData, FitOptions?, IFitResult>? _fitSurvival;
+    private readonly Func<CompressedSummaries, FitOptions?, FitResult<ICountModel>>? _fitCounts;
+    private readonly Func<DiscreteSummaries, FitOptions?, FitResult<ITransactionModel>>? _fitDiscrete;
+    private readonly Func<SurvivalData, FitOptions?, FitResult<IParametricModel>>? _fitSurvival;
 
     internal ModelFamily(
         string name,
@@ -79,9 +82,9 @@ public sealed class ModelFamily
         ModelDataKind data,
         bool hasTimeUnit,
         Func<double[], TimeUnit, IParametricModel> create,
-        Func<CompressedSummaries, FitOptions?, IFitResult>? fitCounts = null,
-        Func<DiscreteSummaries, FitOptions?, IFitResult>? fitDiscrete = null,
-        Func<SurvivalData, FitOptions?, IFitResult>? fitSurvival = null)
+        Func<CompressedSummaries, FitOptions?, FitResult<ICountModel>>? fitCounts = null,
+        Func<DiscreteSummaries, FitOptions?, FitResult<ITransactionModel>>? fitDiscrete = null,
+        Func<SurvivalData, FitOptions?, FitResult<IParametricModel>>? fitSurvival = null)
     {
         Name = name;
         DisplayName = displayName;
@@ -181,7 +184,7 @@ public sealed class ModelFamily
     /// <returns>The fit.</returns>
     /// <exception cref="InvalidOperationException">The family is not fitted on count summaries.</exception>
     /// <exception cref="ArgumentException">The data are invalid or degenerate for the model (the message says why).</exception>
-    public IFitResult Fit(CompressedSummaries data, FitOptions? options) =>
+    public FitResult<ICountModel> Fit(CompressedSummaries data, FitOptions? options) =>
         (_fitCounts ?? throw WrongData(ModelDataKind.CountSummaries))(data, options);
 
     /// <summary>Fits a discrete-time family (BG/BB).</summary>
@@ -189,7 +192,7 @@ public sealed class ModelFamily
     /// <param name="options">Fit options, or null for the defaults.</param>
     /// <returns>The fit.</returns>
     /// <exception cref="InvalidOperationException">The family is not fitted on discrete summaries.</exception>
-    public IFitResult Fit(DiscreteSummaries data, FitOptions? options) =>
+    public FitResult<ITransactionModel> Fit(DiscreteSummaries data, FitOptions? options) =>
         (_fitDiscrete ?? throw WrongData(ModelDataKind.DiscreteSummaries))(data, options);
 
     /// <summary>Fits a survival family (sBG).</summary>
@@ -197,7 +200,7 @@ public sealed class ModelFamily
     /// <param name="options">Fit options, or null for the defaults.</param>
     /// <returns>The fit.</returns>
     /// <exception cref="InvalidOperationException">The family is not fitted on survival data.</exception>
-    public IFitResult Fit(SurvivalData data, FitOptions? options) =>
+    public FitResult<IParametricModel> Fit(SurvivalData data, FitOptions? options) =>
         (_fitSurvival ?? throw WrongData(ModelDataKind.Survival))(data, options);
 
     /// <summary>Returns <see cref="Name"/>.</summary>
@@ -219,22 +222,22 @@ public static class ModelCatalog
     public static IReadOnlyList<string> Names => AllNames;
 
     /// <summary>Gets the BG/NBD family.</summary>
-    public static ModelFamily BgNbd { get; } = new("bgnbd", "BG/NBD", ["r", "alpha", "a", "b"], ModelDataKind.CountSummaries, true, (p, u) => new BgNbdModel(p[0], p[1], p[2], p[3], u), fitCounts: (d, o) => BgNbdModel.Fit(d, o));
+    public static ModelFamily BgNbd { get; } = new("bgnbd", "BG/NBD", ["r", "alpha", "a", "b"], ModelDataKind.CountSummaries, true, (p, u) => new BgNbdModel(p[0], p[1], p[2], p[3], u), fitCounts: (d, o) => BgNbdModel.Fit(d, o).As<ICountModel>());
 
     /// <summary>Gets the Pareto/NBD family.</summary>
-    public static ModelFamily ParetoNbd { get; } = new("pareto-nbd", "Pareto/NBD", ["r", "alpha", "s", "beta"], ModelDataKind.CountSummaries, true, (p, u) => new ParetoNbdModel(p[0], p[1], p[2], p[3], u), fitCounts: (d, o) => ParetoNbdModel.Fit(d, o));
+    public static ModelFamily ParetoNbd { get; } = new("pareto-nbd", "Pareto/NBD", ["r", "alpha", "s", "beta"], ModelDataKind.CountSummaries, true, (p, u) => new ParetoNbdModel(p[0], p[1], p[2], p[3], u), fitCounts: (d, o) => ParetoNbdModel.Fit(d, o).As<ICountModel>());
 
     /// <summary>Gets the MBG/NBD family.</summary>
-    public static ModelFamily MbgNbd { get; } = new("mbgnbd", "MBG/NBD", ["r", "alpha", "a", "b"], ModelDataKind.CountSummaries, true, (p, u) => new MbgNbdModel(p[0], p[1], p[2], p[3], u), fitCounts: (d, o) => MbgNbdModel.Fit(d, o));
+    public static ModelFamily MbgNbd { get; } = new("mbgnbd", "MBG/NBD", ["r", "alpha", "a", "b"], ModelDataKind.CountSummaries, true, (p, u) => new MbgNbdModel(p[0], p[1], p[2], p[3], u), fitCounts: (d, o) => MbgNbdModel.Fit(d, o).As<ICountModel>());
 
     /// <summary>Gets the BG/BB family.</summary>
-    public static ModelFamily BgBb { get; } = new("bgbb", "BG/BB", ["alpha", "beta", "gamma", "delta"], ModelDataKind.DiscreteSummaries, false, (p, _) => new BgBbModel(p[0], p[1], p[2], p[3]), fitDiscrete: (d, o) => BgBbModel.Fit(d, o));
+    public static ModelFamily BgBb { get; } = new("bgbb", "BG/BB", ["alpha", "beta", "gamma", "delta"], ModelDataKind.DiscreteSummaries, false, (p, _) => new BgBbModel(p[0], p[1], p[2], p[3]), fitDiscrete: (d, o) => BgBbModel.Fit(d, o).As<ITransactionModel>());
 
     /// <summary>Gets the Gamma-Gamma spend family.</summary>
     public static ModelFamily GammaGamma { get; } = new("gamma-gamma", "Gamma-Gamma", ["p", "q", "v"], ModelDataKind.Spend, false, (p, _) => new GammaGammaModel(p[0], p[1], p[2]));
 
     /// <summary>Gets the shifted-beta-geometric (sBG) family.</summary>
-    public static ModelFamily ShiftedBetaGeometric { get; } = new("sbg", "sBG", ["alpha", "beta"], ModelDataKind.Survival, false, (p, _) => new ShiftedBetaGeometricModel(p[0], p[1]), fitSurvival: (d, o) => ShiftedBetaGeometricModel.Fit(d, o));
+    public static ModelFamily ShiftedBetaGeometric { get; } = new("sbg", "sBG", ["alpha", "beta"], ModelDataKind.Survival, false, (p, _) => new ShiftedBetaGeometricModel(p[0], p[1]), fitSurvival: (d, o) => ShiftedBetaGeometricModel.Fit(d, o).As<IParametricModel>());
 
     // Declared after the family properties: static initializers run in text order.
     private static readonly IReadOnlyList<ModelFamily> All = Array.AsReadOnly(new[] { BgNbd, ParetoNbd, MbgNbd, BgBb, GammaGamma, ShiftedBetaGeometric });

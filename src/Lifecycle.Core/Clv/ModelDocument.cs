@@ -128,9 +128,17 @@ public sealed class ModelDocument
         {
             doc = JsonDocument.Parse(json, ReadOptions);
         }
+        catch (JsonException e) when (e.LineNumber is null && DuplicateName(e.Message) is { } duplicate)
+        {
+            // The reader reports a duplicate key without a position: point at its second occurrence.
+            var first = json.IndexOf("\"" + duplicate + "\"", StringComparison.Ordinal);
+            var second = first < 0 ? -1 : json.IndexOf("\"" + duplicate + "\"", first + 1, StringComparison.Ordinal);
+            var (line, column) = second < 0 ? ((long?)null, (long?)null) : LineColumn(json, second);
+            throw new ModelFileException(FormattableString.Invariant($"the key \"{duplicate}\" appears twice; a model file must name each key once (which value was meant is unknowable)."), line, column, e);
+        }
         catch (JsonException e)
         {
-            throw new ModelFileException(ModelFitting.PlainMessage(e).Split(" LineNumber:")[0].Split(" Path:")[0].TrimEnd() + " Expected {\"model\": \"bgnbd\", \"unit\": \"weeks\", \"parameters\": {\"r\": ..., \"alpha\": ..., \"a\": ..., \"b\": ...}}.", e.LineNumber + 1, e.BytePositionInLine + 1, e);
+            throw new ModelFileException("not valid JSON: " + ModelFitting.PlainMessage(e).Split(" LineNumber:")[0].Split(" Path:")[0].TrimEnd() + " Expected {\"model\": \"bgnbd\", \"unit\": \"weeks\", \"parameters\": {\"r\": ..., \"alpha\": ..., \"a\": ..., \"b\": ...}}.", e.LineNumber + 1, e.BytePositionInLine + 1, e);
         }
 
         using (doc)
@@ -247,7 +255,7 @@ public sealed class ModelDocument
     public string ToJson()
     {
         using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             WriteTo(json);
         }
@@ -382,7 +390,7 @@ public sealed class ModelDocument
             var missing = family.ParameterNames.Where((_, i) => values[i] is null).ToArray();
             if (missing.Length > 0)
             {
-                throw new ModelFileException(FormattableString.Invariant($"a {family.Name} model needs parameter(s) {string.Join(", ", missing)} in \"{what}\" (it has {string.Join(", ", family.ParameterNames)})."), null, null);
+                throw new ModelFileException(FormattableString.Invariant($"a {family.Name} model needs parameter{(missing.Length > 1 ? "s" : string.Empty)} {string.Join(", ", missing.Select(m => "\"" + m + "\""))} in \"{what}\" (its parameters are {string.Join(", ", family.ParameterNames)})."), null, null);
             }
         }
 
@@ -402,6 +410,26 @@ public sealed class ModelDocument
         return -1;
     }
 
+    private static string? DuplicateName(string message)
+    {
+        const string Marker = "Duplicate property '";
+        var at = message.IndexOf(Marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var end = message.IndexOf('\'', at + Marker.Length);
+        return end < 0 ? null : message[(at + Marker.Length)..end];
+    }
+
+    private static (long? Line, long? Column) LineColumn(string json, int at)
+    {
+        var line = 1 + json.AsSpan(0, at).Count('\n');
+        var lineStart = at == 0 ? 0 : json.LastIndexOf('\n', at - 1) + 1;
+        return (line, at - lineStart + 1);
+    }
+
     // Line and column of the first occurrence of "name": in the text, so messages point into the file.
     private static ModelFileException At(string json, string name, string message)
     {
@@ -411,9 +439,8 @@ public sealed class ModelDocument
             return new ModelFileException(message, null, null);
         }
 
-        var line = 1 + json.AsSpan(0, at).Count('\n');
-        var lineStart = json.LastIndexOf('\n', Math.Max(0, at - 1)) + 1;
-        return new ModelFileException(message, line, at - lineStart + 1);
+        var (line, column) = LineColumn(json, at);
+        return new ModelFileException(message, line, column);
     }
 }
 
