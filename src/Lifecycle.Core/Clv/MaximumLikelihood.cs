@@ -12,7 +12,7 @@ internal sealed record FitSample(int RowsUsed, double CustomersUsed, int RowsExc
 /// parameters with its gradient; this class applies the chain rule, so models write their likelihood once.</para>
 /// <para>Boundary detection watches every accepted BFGS step. A maximum at the edge of the parameter space shows as
 /// log-parameters that keep moving by orders of magnitude while the likelihood no longer changes (the ridge
-/// towards a limit model), or as a parameter 10⁸ times away from its start and still moving outwards. Either
+/// towards a limit model), or as a parameter 10⁶ times away from its start and still moving outwards. Either
 /// stops the search at once, so a boundary case costs a few dozen iterations instead of thousands. A converged point
 /// whose observed information is not positive definite is reported as not identified.</para>
 /// </remarks>
@@ -21,8 +21,8 @@ internal static class MaximumLikelihood
     /// <summary>Accepted steps compared when looking for a flat ridge.</summary>
     internal const int Window = 5;
 
-    /// <summary>ln(10⁸): a log-parameter this far from its start and still moving outwards is running to 0 or ∞ (no fitted CLV parameter is 10⁸ times its data-based start in an interior optimum).</summary>
-    internal const double FarOut = 18.420680743952367;
+    /// <summary>ln(10⁶): a log-parameter this far from its start and still moving outwards is running to 0 or ∞ (the starts are 1 or the data's mean age or spend; no interior CLV optimum lies a million times away from them).</summary>
+    internal const double FarOut = 13.815510557964274;
 
     /// <summary>ln 10: a move of a factor 10 in a parameter over <see cref="Window"/> steps.</summary>
     internal const double LargeMove = 2.302585092994046;
@@ -111,7 +111,7 @@ internal static class MaximumLikelihood
         var converged = result.Converged;
         var exit = Map(result.Exit);
 
-        // A search that ended (converged or not) 10⁸ away from its start has found an edge, not an optimum.
+        // A search that ended (converged or not) 10⁶ away from its start has found an edge, not an optimum.
         var moves = watch.Diverging ?? FarFromStart(point, theta0);
         FitBoundary? boundary = null;
         if (moves is not null)
@@ -217,7 +217,7 @@ internal static class MaximumLikelihood
         _ => FitExitReason.None,
     };
 
-    // Signed displacement per parameter for those far out, or null when every parameter is within 10⁸ of its start.
+    // Signed displacement per parameter for those far out, or null when every parameter is within 10⁶ of its start.
     private static double[]? FarFromStart(double[] point, double[] theta0)
     {
         double[]? moves = null;

@@ -187,40 +187,21 @@ public sealed class MbgNbdModel : ICountModel
     public SummarySet<int> Simulate(ReadOnlySpan<double> ages, Random random, double purchasePeriod)
     {
         ArgumentNullException.ThrowIfNull(random);
-        ThrowHelper.ThrowIfNegativeOrNotFinite(purchasePeriod, nameof(purchasePeriod));
-        var n = ages.Length;
-        var ids = new int[n];
-        var x = new double[n];
-        var tx = new double[n];
-        var tt = new double[n];
-        for (var i = 0; i < n; i++)
+        return PurchaseGrid.Simulate(ages, random, purchasePeriod, TimeUnit, (rng, age) =>
         {
-            var age = ages[i];
-            ThrowHelper.ThrowIfNegativeOrNotFinite(age, nameof(ages));
-            ids[i] = i;
-            tt[i] = age;
-            var lambda = RandomVariates.Gamma(random, R, Alpha);
-            var p = RandomVariates.Beta(random, A, B);
+            var lambda = RandomVariates.Gamma(rng, R, Alpha);
+            var p = RandomVariates.Beta(rng, A, B);
             double time = 0, last = 0, count = 0, lastPeriod = 0;
-            while (random.NextDouble() >= p)
+            while (rng.NextDouble() >= p && (time += RandomVariates.Exponential(rng, lambda)) <= age)
             {
-                time += RandomVariates.Exponential(random, lambda);
-                if (time > age)
-                {
-                    break;
-                }
-
                 if (PurchaseGrid.TryRecord(time, purchasePeriod, age, ref lastPeriod, ref last))
                 {
                     count++;
                 }
             }
 
-            x[i] = count;
-            tx[i] = count > 0 ? last : 0;
-        }
-
-        return SummarySet.FromColumns<int>(ids, x, tx, tt, [], TimeUnit);
+            return (count, last);
+        });
     }
 
     /// <summary>Total log-likelihood of compressed rows (weights applied) at this model's parameters.</summary>

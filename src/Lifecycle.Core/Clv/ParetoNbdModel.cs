@@ -278,43 +278,22 @@ public sealed class ParetoNbdModel : IDiscountedTransactionModel, ICountModel
     public SummarySet<int> Simulate(ReadOnlySpan<double> ages, Random random, double purchasePeriod)
     {
         ArgumentNullException.ThrowIfNull(random);
-        ThrowHelper.ThrowIfNegativeOrNotFinite(purchasePeriod, nameof(purchasePeriod));
-        var n = ages.Length;
-        var ids = new int[n];
-        var x = new double[n];
-        var tx = new double[n];
-        var tt = new double[n];
-        for (var i = 0; i < n; i++)
+        return PurchaseGrid.Simulate(ages, random, purchasePeriod, TimeUnit, (rng, age) =>
         {
-            var age = ages[i];
-            ThrowHelper.ThrowIfNegativeOrNotFinite(age, nameof(ages));
-            ids[i] = i;
-            tt[i] = age;
-            var lambda = RandomVariates.Gamma(random, R, Alpha);
-            var mu = RandomVariates.Gamma(random, S, Beta);
-            var end = Math.Min(age, RandomVariates.Exponential(random, mu));
+            var lambda = RandomVariates.Gamma(rng, R, Alpha);
+            var mu = RandomVariates.Gamma(rng, S, Beta);
+            var end = Math.Min(age, RandomVariates.Exponential(rng, mu));
             double time = 0, last = 0, count = 0, lastPeriod = 0;
-            while (true)
+            while ((time += RandomVariates.Exponential(rng, lambda)) <= end)
             {
-                time += RandomVariates.Exponential(random, lambda);
-                if (time > end)
+                if (PurchaseGrid.TryRecord(time, purchasePeriod, age, ref lastPeriod, ref last))
                 {
-                    break;
+                    count++;
                 }
-
-                if (!PurchaseGrid.TryRecord(time, purchasePeriod, age, ref lastPeriod, ref last))
-                {
-                    continue;
-                }
-
-                count++;
             }
 
-            x[i] = count;
-            tx[i] = count > 0 ? last : 0;
-        }
-
-        return SummarySet.FromColumns<int>(ids, x, tx, tt, [], TimeUnit);
+            return (count, last);
+        });
     }
 
     /// <summary>Returns the parameters as "r = …, alpha = …, s = …, beta = …".</summary>
