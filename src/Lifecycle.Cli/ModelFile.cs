@@ -1,106 +1,75 @@
-using System.Globalization;
-using System.Text.Json;
 using Lifecycle.Clv;
 using Lifecycle.Cli.IO;
 
 namespace Lifecycle.Cli;
 
-/// <summary>The model JSON document of <c>fit --json</c> / <c>--out</c> (CLI.md), and reading it back for <c>predict</c>.</summary>
+/// <summary>The model file of <c>fit --json</c> / <c>--out</c> and <c>predict --model-file</c> (CLI.md): Core's <see cref="ModelDocument"/>, with file names and <c>--unit</c> in the messages.</summary>
 internal static class ModelFile
 {
-    /// <summary>Writes the exact CLI.md shape: model, customers, parameters, standardErrors, logLikelihood, converged, iterations.</summary>
-    public static void Write<TModel>(TextWriter writer, string model, FitResult<TModel> fit)
-        where TModel : class => Output.Json(writer, json =>
-    {
-        json.WriteStartObject();
-        json.WriteString("model", model);
-        json.WriteNumber("customers", fit.CustomersUsed);
-        json.WriteStartObject("parameters");
-        for (var i = 0; i < fit.ParameterNames.Count; i++)
-        {
-            json.WriteNumber(fit.ParameterNames[i], fit.Parameters[i]);
-        }
-
-        json.WriteEndObject();
-        json.WriteStartObject("standardErrors");
-        for (var i = 0; i < fit.ParameterNames.Count; i++)
-        {
-            // JSON has no NaN: an unavailable standard error (no positive-definite information matrix) is null.
-            if (double.IsFinite(fit.StandardErrors[i]))
-            {
-                json.WriteNumber(fit.ParameterNames[i], fit.StandardErrors[i]);
-            }
-            else
-            {
-                json.WriteNull(fit.ParameterNames[i]);
-            }
-        }
-
-        json.WriteEndObject();
-        json.WriteNumber("logLikelihood", fit.LogLikelihood);
-        json.WriteBoolean("converged", fit.Converged);
-        json.WriteNumber("iterations", fit.Iterations);
-        json.WriteEndObject();
-    });
+    /// <summary>Writes the versioned model document of a fit (formatVersion, model, unit, parameters, diagnostics).</summary>
+    public static void Write(TextWriter writer, IFitResult fit) =>
+        Output.Json(writer, json => ModelDocument.FromFit(fit).WriteTo(json));
 
     /// <summary>Reads a model file; only <c>model</c> and <c>parameters</c> are required.</summary>
-    public static (string Model, Dictionary<string, double> Parameters) Read(string path)
+    public static ModelDocument Read(string path)
     {
         if (!File.Exists(path))
         {
-            throw new CliInputException($"{path}: file not found; pass a model file written by 'lifecycle fit --out' (or by hand: {{\"model\": \"bgnbd\", \"parameters\": {{...}}}}).");
+            throw new CliInputException($"{path}: file not found; pass a model file written by 'lifecycle fit --out' (or by hand: {{\"model\": \"bgnbd\", \"unit\": \"weeks\", \"parameters\": {{...}}}}).");
         }
 
-        JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(File.ReadAllText(path));
+            return ModelDocument.Parse(File.ReadAllText(path));
         }
-        catch (JsonException e)
+        catch (ModelFileException e)
         {
-            throw new CliInputException($"{path}:{e.LineNumber + 1}: not valid JSON ({e.Message}); expected {{\"model\": \"bgnbd\", \"parameters\": {{\"r\": ..., \"alpha\": ..., \"a\": ..., \"b\": ...}}}}.");
-        }
-
-        using (doc)
-        {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.String)
-            {
-                throw new CliInputException($"{path}: missing \"model\" (a string such as \"bgnbd\" or \"gamma-gamma\").");
-            }
-
-            if (!root.TryGetProperty("parameters", out var parameters) || parameters.ValueKind != JsonValueKind.Object)
-            {
-                throw new CliInputException($"{path}: missing \"parameters\" (an object of named numbers, e.g. {{\"r\": 0.24, \"alpha\": 4.41, \"a\": 0.79, \"b\": 2.43}}).");
-            }
-
-            var values = new Dictionary<string, double>(StringComparer.Ordinal);
-            foreach (var p in parameters.EnumerateObject())
-            {
-                if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetDouble(out var v) || !double.IsFinite(v))
-                {
-                    throw new CliInputException($"{path}: parameter \"{p.Name}\" must be a finite number, found {p.Value.GetRawText()}.");
-                }
-
-                values[p.Name] = v;
-            }
-
-            return (model.GetString()!, values);
+            throw new CliInputException(path + ":" + (e.Position.Length == 0 ? " " : e.Position) + e.Message, e);
         }
     }
 
-    public static double Get(string path, string model, Dictionary<string, double> parameters, string name)
+    /// <summary>The model's unit: the file's, checked against <c>--unit</c> when the user gave it; a unit-less file needs <c>--unit</c>.</summary>
+    /// <param name="path">The file, for messages.</param>
+    /// <param name="document">The file's document.</param>
+    /// <param name="given">The unit given with <c>--unit</c>, or <see cref="TimeUnit.None"/> when the option was not on the command line.</param>
+    public static TimeUnit Unit(string path, ModelDocument document, TimeUnit given)
     {
-        if (!parameters.TryGetValue(name, out var value))
+        if (!document.Family.HasTimeUnit)
         {
-            throw new CliInputException($"{path}: the {model} model needs parameter \"{name}\"; found {string.Join(", ", parameters.Keys)}.");
+            return TimeUnit.None;
         }
 
-        if (!(value > 0))
+        if (document.Unit != TimeUnit.None && given != TimeUnit.None && given != document.Unit)
         {
-            throw new CliInputException(string.Create(CultureInfo.InvariantCulture, $"{path}: parameter \"{name}\" = {value} must be > 0."));
+            throw new CliInputException($"{path}: --unit {ModelDocument.Name(given)} contradicts the model file's unit {ModelDocument.Name(document.Unit)}; drop --unit (the file's unit wins) or refit with 'fit --unit {ModelDocument.Name(given)}'.");
         }
 
-        return value;
+        if (document.Unit == TimeUnit.None && given == TimeUnit.None)
+        {
+            throw new CliInputException($"{path}: the {document.Family.Name} model file records no \"unit\"; pass --unit days or --unit weeks (the unit its parameters were fitted on), or add \"unit\" to the file.");
+        }
+
+        return document.Unit != TimeUnit.None ? document.Unit : given;
+    }
+
+    /// <summary>Creates the file's model on its resolved unit; a parameter outside its range is bad input naming the file.</summary>
+    public static IParametricModel Create(string path, ModelDocument document, TimeUnit given)
+    {
+        var unit = Unit(path, document, given);
+        try
+        {
+            return document.Family.Create(document.Parameters, unit);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliInputException(path + ": " + PlainMessage(e), e);
+        }
+    }
+
+    /// <summary>A library message without the framework's " (Parameter '…')" suffix (CLI messages name the value themselves).</summary>
+    public static string PlainMessage(Exception e)
+    {
+        var cut = e.Message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return cut >= 0 ? e.Message[..cut] : e.Message;
     }
 }

@@ -12,7 +12,10 @@ public sealed class FitCommandTests
         Assert.True(code == 0, error);
         using var doc = JsonDocument.Parse(output);
         var root = doc.RootElement;
-        Assert.Equal(["model", "customers", "parameters", "standardErrors", "logLikelihood", "converged", "iterations"], root.EnumerateObject().Select(p => p.Name).ToArray());
+        // CLI.md's document, versioned and unit-carrying (--json and --out write the same model file).
+        Assert.Equal(["formatVersion", "model", "unit", "customers", "parameters", "standardErrors", "logLikelihood", "converged", "exitReason", "iterations", "libraryVersion"], root.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(1, root.GetProperty("formatVersion").GetInt32());
+        Assert.Equal("weeks", root.GetProperty("unit").GetString());
         Assert.Equal("bgnbd", root.GetProperty("model").GetString());
         Assert.Equal(2357, root.GetProperty("customers").GetInt32());
         var p = root.GetProperty("parameters");

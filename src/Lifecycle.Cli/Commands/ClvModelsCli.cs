@@ -6,112 +6,34 @@ using Lifecycle.Cli.IO;
 
 namespace Lifecycle.Cli.Commands;
 
-/// <summary>The CLV II models in <c>fit</c> and <c>predict</c>: Pareto/NBD and MBG/NBD on summary CSVs, BG/BB on discrete CSVs, sBG on cohort survival CSVs, and <c>--bootstrap N</c> intervals.</summary>
+/// <summary>The data files and outputs of the models beyond count summaries in <c>fit</c> and <c>predict</c> (BG/BB discrete CSVs, sBG cohort CSVs) and <c>--bootstrap N</c> intervals; which model is which comes from <see cref="ModelCatalog"/>.</summary>
 internal static class ClvModelsCli
 {
-    /// <summary>Model names the verbs accept in addition to bgnbd and gamma-gamma.</summary>
-    public static readonly string[] Models = ["pareto-nbd", "mbgnbd", "bgbb", "sbg"];
-
-    /// <summary>Fits one of <see cref="Models"/> and writes the CLI.md document; returns whether it converged.</summary>
-    public static bool Fit(string name, string path, TimeUnit unit, TextWriter document, out string table)
-    {
-        switch (name)
-        {
-            case "pareto-nbd":
-            {
-                var fit = ParetoNbdModel.Fit(CountRows(path, unit));
-                ModelFile.Write(document, name, fit);
-                table = Table(name, fit);
-                return fit.Converged;
-            }
-
-            case "mbgnbd":
-            {
-                var fit = MbgNbdModel.Fit(CountRows(path, unit));
-                ModelFile.Write(document, name, fit);
-                table = Table(name, fit);
-                return fit.Converged;
-            }
-
-            case "bgbb":
-            {
-                var fit = BgBbModel.Fit(ReadDiscrete(path).Data);
-                ModelFile.Write(document, name, fit);
-                table = Table(name, fit);
-                return fit.Converged;
-            }
-
-            default:
-            {
-                var fit = ShiftedBetaGeometricModel.Fit(ReadCohorts(path).Data);
-                ModelFile.Write(document, name, fit);
-                table = Table(name, fit);
-                return fit.Converged;
-            }
-        }
-    }
-
-    /// <summary>Builds a continuous-time transaction model from a model file, or null when the name is not one of these.</summary>
-    public static ITransactionModel? TransactionModel(string path, string model, Dictionary<string, double> p, TimeUnit unit) => model switch
-    {
-        "pareto-nbd" => new ParetoNbdModel(ModelFile.Get(path, model, p, "r"), ModelFile.Get(path, model, p, "alpha"), ModelFile.Get(path, model, p, "s"), ModelFile.Get(path, model, p, "beta"), unit),
-        "mbgnbd" => new MbgNbdModel(ModelFile.Get(path, model, p, "r"), ModelFile.Get(path, model, p, "alpha"), ModelFile.Get(path, model, p, "a"), ModelFile.Get(path, model, p, "b"), unit),
-        _ => null,
-    };
-
-    /// <summary>Bootstrap intervals of p_alive, expected_purchases and (with a spend model) clv, by refitting the model named in the file on the summary rows.</summary>
-    public static Dictionary<string, (double[] Lower, double[] Upper)> BootstrapIntervals(string model, CompressedSummaries data, SummaryFile summary, double horizon, ISpendModel? spend, DiscreteDiscounting? discounting, int replicates, int seed, Progress progress)
+    /// <summary>Bootstrap intervals of p_alive, expected_purchases and (with a spend model) clv, by refitting the file's count family on the summary rows.</summary>
+    public static Dictionary<string, (double[] Lower, double[] Upper)> BootstrapIntervals(ModelFamily family, CompressedSummaries data, SummaryFile summary, double horizon, ISpendModel? spend, DiscreteDiscounting? discounting, int replicates, int seed, Progress progress)
     {
         var options = new BootstrapOptions { Replicates = replicates, Seed = seed, Progress = new Reporter(progress) };
         var result = new Dictionary<string, (double[] Lower, double[] Upper)>(StringComparer.Ordinal);
-        BootstrapResult predictions, clv = null!;
-        switch (model)
-        {
-            case "bgnbd":
-                predictions = Bootstrap.TransactionPredictions(data, BgNbdModel.Fit, summary.Frequency, summary.Recency, summary.T, horizon, options);
-                if (spend is not null)
-                {
-                    clv = Bootstrap.LifetimeValue(data, BgNbdModel.Fit, spend, summary.Frequency, summary.Recency, summary.T, summary.MonetaryValue, discounting!, options);
-                }
-
-                break;
-            case "pareto-nbd":
-                predictions = Bootstrap.TransactionPredictions(data, ParetoNbdModel.Fit, summary.Frequency, summary.Recency, summary.T, horizon, options);
-                if (spend is not null)
-                {
-                    clv = Bootstrap.LifetimeValue(data, ParetoNbdModel.Fit, spend, summary.Frequency, summary.Recency, summary.T, summary.MonetaryValue, discounting!, options);
-                }
-
-                break;
-            default:
-                predictions = Bootstrap.TransactionPredictions(data, MbgNbdModel.Fit, summary.Frequency, summary.Recency, summary.T, horizon, options);
-                if (spend is not null)
-                {
-                    clv = Bootstrap.LifetimeValue(data, MbgNbdModel.Fit, spend, summary.Frequency, summary.Recency, summary.T, summary.MonetaryValue, discounting!, options);
-                }
-
-                break;
-        }
-
+        var predictions = Bootstrap.TransactionPredictions<ICountModel>(data, family.Fit, summary.Frequency, summary.Recency, summary.T, horizon, options);
+        var clv = spend is null ? null : Bootstrap.LifetimeValue<ICountModel>(data, family.Fit, spend, summary.Frequency, summary.Recency, summary.T, summary.MonetaryValue, discounting!, options);
         Add(result, predictions, "p_alive");
         Add(result, predictions, "expected_purchases");
         if (spend is not null)
         {
-            Add(result, clv, "clv");
+            Add(result, clv!, "clv");
         }
 
         return result;
     }
 
     /// <summary><c>predict</c> for a BG/BB model: one output row per input row of the discrete CSV.</summary>
-    public static void PredictDiscrete(string modelPath, Dictionary<string, double> p, string path, double horizon, int replicates, int seed, TextWriter writer, Progress progress)
+    public static void PredictDiscrete(ModelFamily family, ITransactionModel model, string path, double horizon, int replicates, int seed, TextWriter writer, Progress progress)
     {
         if (horizon != Math.Floor(horizon))
         {
             throw new CliInputException(string.Create(CultureInfo.InvariantCulture, $"--horizon {horizon} must be a whole number of opportunities for a bgbb model."));
         }
 
-        var model = new BgBbModel(ModelFile.Get(modelPath, "bgbb", p, "alpha"), ModelFile.Get(modelPath, "bgbb", p, "beta"), ModelFile.Get(modelPath, "bgbb", p, "gamma"), ModelFile.Get(modelPath, "bgbb", p, "delta"));
         var (data, x, tx, n, w) = ReadDiscrete(path);
         var alive = new double[x.Length];
         var expected = new double[x.Length];
@@ -120,9 +42,9 @@ internal static class ClvModelsCli
         BootstrapResult? intervals = null;
         if (replicates > 0)
         {
-            intervals = Bootstrap.Run(
+            intervals = Bootstrap.Run<ITransactionModel>(
                 data,
-                BgBbModel.Fit,
+                family.Fit,
                 (m, d) =>
                 {
                     m.ProbabilityAlive(x, tx, n, d[..x.Length]);
@@ -155,9 +77,8 @@ internal static class ClvModelsCli
     }
 
     /// <summary><c>predict</c> for an sBG model: survival, retention, churn probability, expected active customers (from the file's period-0 total) and DERL for periods 0..H.</summary>
-    public static void PredictSurvival(string modelPath, Dictionary<string, double> p, string? path, double horizon, double discountRate, TextWriter writer)
+    public static void PredictSurvival(ShiftedBetaGeometricModel model, string? path, double horizon, double discountRate, TextWriter writer)
     {
-        var model = new ShiftedBetaGeometricModel(ModelFile.Get(modelPath, "sbg", p, "alpha"), ModelFile.Get(modelPath, "sbg", p, "beta"));
         var size = path is null ? 1 : ReadCohorts(path).CohortSize;
         var periods = (int)Math.Floor(horizon);
         writer.WriteLine("period,survival,retention,churn_probability,expected_active,derl");
@@ -236,13 +157,6 @@ internal static class ClvModelsCli
         }
 
         return (SurvivalData.FromCohorts(cohorts.Select(c => (IReadOnlyList<double>)c.Active)), cohorts.Sum(c => c.Active[0]));
-    }
-
-    private static CompressedSummaries CountRows(string path, TimeUnit unit)
-    {
-        var summary = SummaryCsvReader.ReadFile(path);
-        FitCommand.CheckCounts(path, summary);
-        return FitCommand.Compress(path, summary, unit);
     }
 
     private static void Add(Dictionary<string, (double[] Lower, double[] Upper)> result, BootstrapResult r, string quantity)
@@ -337,21 +251,6 @@ internal static class ClvModelsCli
         }
 
         return message;
-    }
-
-    private static string Table<TModel>(string name, FitResult<TModel> fit)
-        where TModel : class
-    {
-        var w = new StringWriter(CultureInfo.InvariantCulture);
-        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model: {name}   customers: {fit.CustomersUsed}"));
-        w.WriteLine("parameter      estimate     std. error");
-        for (var i = 0; i < fit.ParameterNames.Count; i++)
-        {
-            w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{fit.ParameterNames[i],-9} {fit.Parameters[i],13:G8} {fit.StandardErrors[i],14:G6}"));
-        }
-
-        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"log-likelihood: {fit.LogLikelihood:F4}   converged: {(fit.Converged ? "yes" : "no")} ({fit.ExitReason})   iterations: {fit.Iterations}"));
-        return w.ToString();
     }
 
     /// <summary>Bootstrap progress on the CLI's progress line (stderr, terminals only).</summary>

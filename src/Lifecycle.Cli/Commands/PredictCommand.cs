@@ -12,8 +12,9 @@ internal static class PredictCommand
     {
         var file = new Argument<string>("SUMMARY") { Description = "Summary CSV: customer_id,frequency,recency,T[,monetary_value]; for a bgbb model a discrete CSV frequency,recency,periods[,weight]; for an sbg model a cohort CSV period,active[,cohort] (horizon = last period projected)." };
         var modelFile = new Option<string>("--model-file") { Description = "Transaction model JSON (from 'fit --out', or hand-written with model and parameters).", Required = true };
-        var horizon = new Option<double>("--horizon") { Description = "Prediction window for expected purchases, in model time units (--unit).", Required = true };
+        var horizon = new Option<double>("--horizon") { Description = "Prediction window for expected purchases, in the model's time unit.", Required = true };
         var unit = CommonOptions.Unit();
+        unit.Description = "Time unit of recency and T in SUMMARY. The model file's \"unit\" wins; --unit that contradicts it is an error. Required for a file without \"unit\" (hand-written or written before units were recorded).";
         var spendFile = new Option<string?>("--spend-model") { Description = "Spend model JSON (gamma-gamma): adds expected_spend and clv." };
         var months = new Option<int>("--months") { Description = "CLV horizon in discount periods (months).", DefaultValueFactory = _ => 12 };
         var rate = new Option<double>("--discount-rate") { Description = "Discount rate per period (0.01 = 1% per month).", DefaultValueFactory = _ => 0.01 };
@@ -30,7 +31,6 @@ internal static class PredictCommand
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
-            var timeUnit = CommonOptions.ParseUnit(parse.GetValue(unit)!);
             var h = parse.GetValue(horizon);
             if (!double.IsFinite(h) || h < 0)
             {
@@ -44,25 +44,37 @@ internal static class PredictCommand
             }
 
             var modelPath = parse.GetValue(modelFile)!;
-            var (modelName, modelParameters) = ModelFile.Read(modelPath);
-            if (modelName is "bgbb" or "sbg")
+            var document = ModelFile.Read(modelPath);
+            var unitResult = parse.GetResult(unit);
+            var givenUnit = unitResult is null || unitResult.Implicit ? TimeUnit.None : CommonOptions.ParseUnit(parse.GetValue(unit)!);
+            var family = document.Family;
+            var model = ModelFile.Create(modelPath, document, givenUnit);
+            switch (family.Data)
             {
-                using var special = Output.Open(parse.GetValue(output), context.Out);
-                if (modelName == "bgbb")
+                case ModelDataKind.DiscreteSummaries:
+                case ModelDataKind.Survival:
                 {
-                    ClvModelsCli.PredictDiscrete(modelPath, modelParameters, path, h, replicates, parse.GetValue(seed), special, context.Progress);
-                }
-                else
-                {
-                    ClvModelsCli.PredictSurvival(modelPath, modelParameters, path, h, parse.GetValue(rate), special);
+                    using var special = Output.Open(parse.GetValue(output), context.Out);
+                    if (family.Data == ModelDataKind.DiscreteSummaries)
+                    {
+                        ClvModelsCli.PredictDiscrete(family, (ITransactionModel)model, path, h, replicates, parse.GetValue(seed), special, context.Progress);
+                    }
+                    else
+                    {
+                        ClvModelsCli.PredictSurvival((ShiftedBetaGeometricModel)model, path, h, parse.GetValue(rate), special);
+                    }
+
+                    special.Flush();
+                    context.Progress.Done();
+                    return CliApp.Success;
                 }
 
-                special.Flush();
-                context.Progress.Done();
-                return CliApp.Success;
+                case ModelDataKind.Spend:
+                    throw new CliInputException($"{modelPath}: a {family.Name} model predicts spend, not transactions; pass it as --spend-model and a bgnbd, pareto-nbd or mbgnbd model as --model-file.");
             }
 
-            var transactions = ReadTransactionModel(modelPath, timeUnit);
+            var transactions = (ICountModel)model;
+            var timeUnit = transactions.TimeUnit;
             var spend = parse.GetValue(spendFile) is { } sp ? ReadSpendModel(sp) : null;
             var summary = SummaryCsvReader.ReadFile(path);
             if (spend is not null && !summary.HasMonetaryValue)
@@ -83,8 +95,7 @@ internal static class PredictCommand
                 transactions.ConditionalExpectedTransactions(h, summary.Frequency, summary.Recency, summary.T, expected);
                 if (spend is not null)
                 {
-                    var periodUnits = parse.GetValue(unitPerMonth) ?? (timeUnit == TimeUnit.Weeks ? 4.345 : 30);
-                    var discounting = new DiscreteDiscounting(parse.GetValue(months), periodUnits, parse.GetValue(rate));
+                    var discounting = Discounting(parse.GetValue(months), parse.GetValue(unitPerMonth), parse.GetValue(rate), timeUnit);
                     expectedSpend = new double[n];
                     clv = new double[n];
                     spend.ConditionalExpectedSpend(summary.Frequency, summary.MonetaryValue, expectedSpend);
@@ -93,20 +104,22 @@ internal static class PredictCommand
 
                 if (replicates > 0)
                 {
-                    var periodUnits = parse.GetValue(unitPerMonth) ?? (timeUnit == TimeUnit.Weeks ? 4.345 : 30);
-                    var discounting = spend is null ? null : new DiscreteDiscounting(parse.GetValue(months), periodUnits, parse.GetValue(rate));
-                    intervals = ClvModelsCli.BootstrapIntervals(modelName, FitCommand.Compress(path, summary, timeUnit), summary, h, spend, discounting, replicates, parse.GetValue(seed), context.Progress);
+                    var discounting = spend is null ? null : Discounting(parse.GetValue(months), parse.GetValue(unitPerMonth), parse.GetValue(rate), timeUnit);
+                    intervals = ClvModelsCli.BootstrapIntervals(family, FitCommand.Compress(path, summary, timeUnit), summary, h, spend, discounting, replicates, parse.GetValue(seed), context.Progress);
                     context.Progress.Done();
                 }
             }
             catch (ArgumentException e)
             {
-                throw new CliInputException(path + ": " + e.Message, e);
+                throw new CliInputException(path + ": " + ModelFile.PlainMessage(e), e);
             }
             catch (InvalidOperationException e)
             {
                 throw new CliInputException(path + ": " + e.Message, e);
             }
+
+            // predict never writes NaN, ±Infinity or a negative expectation: a value the model cannot compute is a failure that says where.
+            CheckOutputs(summary, family, ("p_alive", pAlive), ("expected_purchases", expected), ("expected_spend", expectedSpend), ("clv", clv));
 
             using (var writer = Output.Open(parse.GetValue(output), context.Out))
             {
@@ -154,25 +167,38 @@ internal static class PredictCommand
         return command;
     }
 
-    private static ITransactionModel ReadTransactionModel(string path, TimeUnit unit)
+    private static DiscreteDiscounting Discounting(int months, double? unitsPerMonth, double rate, TimeUnit unit) =>
+        unitsPerMonth is { } f
+            ? new DiscreteDiscounting(months, f, rate) { Unit = unit }
+            : DiscreteDiscounting.Monthly(unit, months, rate);
+
+    private static void CheckOutputs(SummaryFile summary, ModelFamily family, params (string Column, double[]? Values)[] columns)
     {
-        var (model, p) = ModelFile.Read(path);
-        return model switch
+        foreach (var (column, values) in columns)
         {
-            "bgnbd" => new BgNbdModel(ModelFile.Get(path, model, p, "r"), ModelFile.Get(path, model, p, "alpha"), ModelFile.Get(path, model, p, "a"), ModelFile.Get(path, model, p, "b"), unit),
-            _ => ClvModelsCli.TransactionModel(path, model, p, unit)
-                ?? throw new CliInputException($"{path}: model \"{model}\" cannot predict transactions here; use a bgnbd, pareto-nbd, mbgnbd, bgbb or sbg model file (from 'lifecycle fit --model ... --out model.json')."),
-        };
+            if (values is null)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (!double.IsFinite(values[i]) || values[i] < 0)
+                {
+                    throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"the {family.Name} model gave {column} = {values[i]} for customer {summary.Ids[i]} (line {summary.Lines[i]}); no file was written. The parameters are outside the range where the model can be evaluated; refit, or report this with the model file."));
+                }
+            }
+        }
     }
 
-    private static GammaGammaModel ReadSpendModel(string path)
+    private static ISpendModel ReadSpendModel(string path)
     {
-        var (model, p) = ModelFile.Read(path);
-        if (model != "gamma-gamma")
+        var document = ModelFile.Read(path);
+        if (document.Family.Data != ModelDataKind.Spend)
         {
-            throw new CliInputException($"{path}: --spend-model must be a gamma-gamma model file, found \"{model}\".");
+            throw new CliInputException($"{path}: --spend-model must be a spend (gamma-gamma) model file, found \"{document.Family.Name}\".");
         }
 
-        return new GammaGammaModel(ModelFile.Get(path, model, p, "p"), ModelFile.Get(path, model, p, "q"), ModelFile.Get(path, model, p, "v"));
+        return (ISpendModel)ModelFile.Create(path, document, TimeUnit.None);
     }
 }

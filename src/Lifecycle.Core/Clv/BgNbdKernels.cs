@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Lifecycle.Numerics;
 
 namespace Lifecycle.Clv;
 
@@ -144,7 +145,7 @@ internal static class BgNbdKernels
             var vt = MemoryMarshal.Cast<double, Vector256<double>>(t);
             var vd = MemoryMarshal.Cast<double, Vector256<double>>(destination);
             var a = Vector256.Create(model.A);
-            var bm1 = Vector256.Create(model.B - 1);
+            var b = Vector256.Create(model.B);
             var r = Vector256.Create(model.R);
             var alpha = Vector256.Create(model.Alpha);
             var one = Vector256<double>.One;
@@ -163,8 +164,10 @@ internal static class BgNbdKernels
                     Validate(rowOffset + (4 * k), x.Slice(4 * k, 4), tx.Slice(4 * k, 4), t.Slice(4 * k, 4));
                 }
 
-                // e^D = a/(b+x−1) · ((α+T)/(α+t_x))^{r+x}: one log and one exp per row (overflow to ∞ gives P = 0).
-                var odds = a / (bm1 + xk) * Vector256.Exp((r + xk) * Vector256.Log((alpha + tk) / (alpha + txk)));
+                // e^D = a/(b+x−1) · ((α+T)/(α+t_x))^{r+x}: one log1p and one exp per row (overflow to ∞ gives P = 0,
+                // the true value being below 1e-308). b + (x−1) keeps b < 1 exact at x = 1; log1p((T−t_x)/(α+t_x)) keeps
+                // the log ratio accurate when α ≫ T and r + x is large.
+                var odds = a / (b + (xk - one)) * Vector256.Exp((r + xk) * Elementary.Log1P((tk - txk) / (alpha + txk)));
                 var pa = one / (one + odds);
                 vd[k] = Vector256.ConditionalSelect(Vector256.Equals(xk, Vector256<double>.Zero), one, pa);
             }

@@ -6,13 +6,15 @@ namespace Lifecycle.Clv;
 
 /// <summary>The BG/NBD log-likelihood and its analytic gradient over weighted rows, grouped by frequency.</summary>
 /// <remarks>
-/// <para>Per row, ln L = C(x) + r ln α − (r+x) ln(α+T) + 1[x&gt;0]·softplus(D), with
-/// C(x) = lnΓ(r+x) − lnΓ(r) + lnB(a, b+x) − lnB(a, b) and D = ln(a/(b+x−1)) + (r+x) ln((α+T)/(α+t_x)).
+/// <para>Per row, ln L = C(x) − r log1p(T/α) − x ln(α+T) + 1[x&gt;0]·softplus(D), with
+/// C(x) = [lnΓ(r+x) − lnΓ(r)] + [lnΓ(b+x) − lnΓ(b)] − [lnΓ(a+b+x) − lnΓ(a+b)] (= lnΓ(r+x) − lnΓ(r) + lnB(a, b+x) − lnB(a, b)
+/// as log-gamma ratios, which stay accurate when a ≫ b) and D = ln a − ln(b+x−1) + (r+x) log1p((T−t_x)/(α+t_x)).
+/// The log1p forms replace r ln α − (r+x) ln(α+T), whose two terms are ~r ln α each and cancel when r is huge.
 /// (FHL 2005 eq. 6 with B(a+1, b+x−1) = B(a, b+x)·a/(b+x−1).) Terms that depend on x only are computed once per
 /// distinct x and multiplied by the group's weight, so the per-row work is two logarithms and one exponential.</para>
 /// <para>Gradient, with σ = 1/(1+e^{−D}) = 1 − P(alive):
-/// ∂r = ψ(r+x) − ψ(r) + ln α − ln(α+T) + σ(ln(α+T) − ln(α+t_x));
-/// ∂α = r/α − (r+x)/(α+T) + σ(r+x)(1/(α+T) − 1/(α+t_x));
+/// ∂r = ψ(r+x) − ψ(r) − log1p(T/α) + σ log1p((T−t_x)/(α+t_x));
+/// ∂α = rT/(α(α+T)) − x/(α+T) − σ(r+x)(T−t_x)/((α+T)(α+t_x));
 /// ∂a = ψ(a+b) − ψ(a+b+x) + σ/a; ∂b = ψ(b+x) − ψ(b) + ψ(a+b) − ψ(a+b+x) − σ/(b+x−1).</para>
 /// <para>Rows are processed in parallel chunks whose partial sums are combined in a fixed order, so results are
 /// deterministic for a given input and core count limit.</para>
@@ -177,7 +179,6 @@ internal sealed class BgNbdLikelihood
         var lnA = new double[g];
         var invB = new double[g];
         double ll = 0, dr = 0, da = 0, db = 0;
-        var lbab = GammaFunctions.LogBeta(a, b);
         var psiR = Polygamma.Digamma(r);
         var psiAB = Polygamma.Digamma(a + b);
         var psiB = Polygamma.Digamma(b);
@@ -186,21 +187,18 @@ internal sealed class BgNbdLikelihood
             var x = _groupX[k];
             var wk = _groupWeight[k];
             var psiABX = Polygamma.Digamma(a + b + x);
-            ll += wk * (GammaFunctions.LogGammaRatio(r, x) + GammaFunctions.LogBeta(a, b + x) - lbab);
+            ll += wk * (GammaFunctions.LogGammaRatio(r, x) + GammaFunctions.LogGammaRatio(b, x) - GammaFunctions.LogGammaRatio(a + b, x));
             dr += wk * (Polygamma.Digamma(r + x) - psiR);
             da += wk * (psiAB - psiABX);
             db += wk * (Polygamma.Digamma(b + x) - psiB + psiAB - psiABX);
             if (x > 0)
             {
-                lnA[k] = Math.Log(a / (b + x - 1));
-                invB[k] = 1 / (b + x - 1);
+                lnA[k] = Math.Log(a) - Math.Log(b + (x - 1));
+                invB[k] = 1 / (b + (x - 1));
             }
         }
 
-        var logAlpha = Math.Log(alpha);
-        ll += TotalWeight * r * logAlpha;
-        dr += TotalWeight * logAlpha;
-        var dAlpha = TotalWeight * r / alpha;
+        var dAlpha = 0.0;
 
         var n = _x.Length;
         var chunks = n < ParallelThreshold ? 1 : Math.Max(1, Math.Min(_maxDegreeOfParallelism < 0 ? Environment.ProcessorCount : _maxDegreeOfParallelism, Environment.ProcessorCount)) * 4;
@@ -261,11 +259,11 @@ internal sealed class BgNbdLikelihood
                 for (; i < end; i++)
                 {
                     var w = _w[i];
-                    var aT = alpha + _t[i];
-                    var lT = Math.Log(aT);
-                    ll -= w * r * lT;
-                    dr -= w * lT;
-                    dAlpha -= w * r / aT;
+                    var ti = _t[i];
+                    var lq = Elementary.Log1P(ti / alpha);
+                    ll -= w * r * lq;
+                    dr -= w * lq;
+                    dAlpha += w * r * (ti / alpha / (alpha + ti));
                 }
             }
             else
@@ -274,17 +272,20 @@ internal sealed class BgNbdLikelihood
                 double groupS = 0;
                 if (Vector256.IsHardwareAccelerated && end - i >= 8)
                 {
-                    i = RepeatGroupSimd(i, end, rx, alpha, la, ref ll, ref dr, ref dAlpha, ref groupS);
+                    i = RepeatGroupSimd(i, end, r, x, alpha, la, ref ll, ref dr, ref dAlpha, ref groupS);
                 }
 
                 for (; i < end; i++)
                 {
                     var w = _w[i];
-                    var aT = alpha + _t[i];
+                    var ti = _t[i];
+                    var gap = ti - _tx[i];
+                    var aT = alpha + ti;
                     var aTx = alpha + _tx[i];
                     var lT = Math.Log(aT);
-                    var lTx = Math.Log(aTx);
-                    var d = la + (rx * (lT - lTx));
+                    var lq = Elementary.Log1P(ti / alpha);
+                    var diff = Elementary.Log1P(gap / aTx);
+                    var d = la + (rx * diff);
                     double sp, s;
                     if (d > 0)
                     {
@@ -299,9 +300,9 @@ internal sealed class BgNbdLikelihood
                         s = e / (1 + e);
                     }
 
-                    ll += w * ((-rx * lT) + sp);
-                    dr += w * (-lT + (s * (lT - lTx)));
-                    dAlpha += w * rx * ((-1 / aT) + (s * ((1 / aT) - (1 / aTx))));
+                    ll += w * ((-r * lq) - (x * lT) + sp);
+                    dr += w * (-lq + (s * diff));
+                    dAlpha += w * ((r * (ti / alpha / aT)) - (x / aT) - (s * rx * (gap / aT / aTx)));
                     groupS += w * s;
                 }
 
@@ -318,57 +319,60 @@ internal sealed class BgNbdLikelihood
         result[3] = sA;
         result[4] = sB;
     }
-    // x = 0 rows: ln L = −r ln(α+T) (+ the common terms); 4 rows per step.
+    // x = 0 rows: ln L = −r log1p(T/α) (+ the common terms); 4 rows per step.
     private int ZeroGroupSimd(int i, int end, double r, double alpha, ref double ll, ref double dr, ref double dAlpha)
     {
         var t = MemoryMarshal.Cast<double, Vector256<double>>(_t.AsSpan(i, end - i));
         var w = MemoryMarshal.Cast<double, Vector256<double>>(_w.AsSpan(i, end - i));
         var va = Vector256.Create(alpha);
-        Vector256<double> sLl = default, sDr = default, sDa = default;
+        Vector256<double> sLl = default, sDa = default;
         for (var k = 0; k < t.Length; k++)
         {
-            var aT = va + t[k];
-            var lT = Vector256.Log(aT);
+            var tk = t[k];
+            var lq = Elementary.Log1P(tk / va);
             var wk = w[k];
-            sLl += wk * lT;
-            sDa += wk / aT;
+            sLl += wk * lq;
+            sDa += wk * (tk / va / (va + tk));
         }
 
-        sDr = sLl;
-        ll -= r * Vector256.Sum(sLl);
-        dr -= Vector256.Sum(sDr);
-        dAlpha -= r * Vector256.Sum(sDa);
+        var sum = Vector256.Sum(sLl);
+        ll -= r * sum;
+        dr -= sum;
+        dAlpha += r * Vector256.Sum(sDa);
         return i + (t.Length * 4);
     }
 
     // x > 0 rows of one frequency group: softplus and σ of the log-odds D, 4 rows per step.
-    private int RepeatGroupSimd(int i, int end, double rx, double alpha, double la, ref double ll, ref double dr, ref double dAlpha, ref double groupS)
+    private int RepeatGroupSimd(int i, int end, double r, double x, double alpha, double la, ref double ll, ref double dr, ref double dAlpha, ref double groupS)
     {
         var t = MemoryMarshal.Cast<double, Vector256<double>>(_t.AsSpan(i, end - i));
         var tx = MemoryMarshal.Cast<double, Vector256<double>>(_tx.AsSpan(i, end - i));
         var w = MemoryMarshal.Cast<double, Vector256<double>>(_w.AsSpan(i, end - i));
         var va = Vector256.Create(alpha);
-        var vrx = Vector256.Create(rx);
+        var vr = Vector256.Create(r);
+        var vx = Vector256.Create(x);
+        var vrx = Vector256.Create(r + x);
         var vla = Vector256.Create(la);
         var one = Vector256<double>.One;
         Vector256<double> sLl = default, sDr = default, sDa = default, sS = default;
         for (var k = 0; k < t.Length; k++)
         {
-            var aT = va + t[k];
+            var tk = t[k];
+            var gap = tk - tx[k];
+            var aT = va + tk;
             var aTx = va + tx[k];
             var lT = Vector256.Log(aT);
-            var lTx = Vector256.Log(aTx);
-            var diff = lT - lTx;
+            var lq = Elementary.Log1P(tk / va);
+            var diff = Elementary.Log1P(gap / aTx);
             var d = vla + (vrx * diff);
             var e = Vector256.Exp(-Vector256.Abs(d));
             var positive = Vector256.GreaterThan(d, Vector256<double>.Zero);
             var sp = Vector256.Max(d, Vector256<double>.Zero) + Vector256.Log(one + e);
             var sig = Vector256.ConditionalSelect(positive, one, e) / (one + e);
             var wk = w[k];
-            var invT = one / aT;
-            sLl += wk * (sp - (vrx * lT));
-            sDr += wk * ((sig * diff) - lT);
-            sDa += wk * vrx * ((sig * (invT - (one / aTx))) - invT);
+            sLl += wk * (sp - (vr * lq) - (vx * lT));
+            sDr += wk * ((sig * diff) - lq);
+            sDa += wk * ((vr * (tk / va / aT)) - (vx / aT) - (sig * vrx * (gap / aT / aTx)));
             sS += wk * sig;
         }
 

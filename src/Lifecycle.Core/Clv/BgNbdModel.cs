@@ -16,7 +16,7 @@ namespace Lifecycle.Clv;
 /// published digit, E[X(t)] to 4 dp for t ≤ 32 (at t = 78 the exact 1.85796 vs the published 1.8576).</para>
 /// <para>Immutable and thread-safe. Batch methods use SIMD-friendly loops and all cores for large inputs.</para>
 /// </remarks>
-public sealed class BgNbdModel : ITransactionModel, IHorizonSumTransactionModel
+public sealed class BgNbdModel : ICountModel, IHorizonSumTransactionModel
 {
     private static readonly string[] Names = ["r", "alpha", "a", "b"];
 
@@ -47,6 +47,12 @@ public sealed class BgNbdModel : ITransactionModel, IHorizonSumTransactionModel
 
     /// <summary>Gets the parameter names in order: r, alpha, a, b.</summary>
     public static IReadOnlyList<string> ParameterNames { get; } = Array.AsReadOnly(Names);
+
+    /// <inheritdoc/>
+    public ModelFamily Family => ModelCatalog.BgNbd;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<double> Parameters => Array.AsReadOnly<double>([R, Alpha, A, B]);
 
     /// <summary>Gets r, the shape of the purchase-rate distribution.</summary>
     public double R { get; }
@@ -89,45 +95,11 @@ public sealed class BgNbdModel : ITransactionModel, IHorizonSumTransactionModel
     {
         ArgumentNullException.ThrowIfNull(data);
         options ??= new FitOptions();
+        var sample = ModelFitting.CountData(data, "BG/NBD");
         var likelihood = BgNbdLikelihood.Create(data.Frequency, data.Recency, data.T, data.Weight, "BG/NBD", options.MaxDegreeOfParallelism);
-        double[] start;
-        if (options.InitialParameters is { } init)
-        {
-            if (init.Count != 4)
-            {
-                ThrowHelper.Argument(nameof(options), FormattableString.Invariant($"InitialParameters has {init.Count} values; BG/NBD needs 4 (r, alpha, a, b)."));
-            }
-
-            start = [.. init];
-        }
-        else
-        {
-            start = [1, likelihood.MeanAge > 0 ? likelihood.MeanAge : 1, 1, 1];
-        }
-
+        var start = ModelFitting.Start(options, [1, likelihood.MeanAge > 0 ? likelihood.MeanAge : 1, 1, 1], "BG/NBD", "r, alpha, a, b");
         var unit = data.Unit;
-        var result = MaximumLikelihood.Fit(
-            Names,
-            likelihood.MeanNegativeLogLikelihood,
-            start,
-            [],
-            likelihood.TotalWeight,
-            options,
-            p => new BgNbdModel(p[0], p[1], p[2], p[3], unit));
-        return new FitResult<BgNbdModel>(result.Model, result.ParameterNames, result.Parameters)
-        {
-            LogLikelihood = result.LogLikelihood,
-            Converged = result.Converged,
-            ExitReason = result.ExitReason,
-            Iterations = result.Iterations,
-            GradientNorm = result.GradientNorm,
-            StandardErrors = result.StandardErrors,
-            Covariance = result.Covariance,
-            RowsUsed = data.Count,
-            RowsExcluded = 0,
-            CustomersUsed = data.TotalWeight,
-            CustomersExcluded = 0,
-        };
+        return MaximumLikelihood.Fit(Names, likelihood.MeanNegativeLogLikelihood, start, [], sample, options, BoundaryRules.BetaGeometric, p => new BgNbdModel(p[0], p[1], p[2], p[3], unit));
     }
 
     /// <summary>Fits the model to per-customer summaries (compressed first; frequencies checked per customer).</summary>
@@ -168,12 +140,14 @@ public sealed class BgNbdModel : ITransactionModel, IHorizonSumTransactionModel
     {
         ClvValidation.CountRow(-1, frequency, recency, t, "BG/NBD");
         var x = frequency;
-        var common = GammaFunctions.LogGammaRatio(R, x) + (R * Math.Log(Alpha)) + GammaFunctions.LogBeta(A, B + x) - GammaFunctions.LogBeta(A, B);
-        var lt = Math.Log(Alpha + t);
-        var ll = common - ((R + x) * lt);
+
+        // lnB(a, b+x) − lnB(a, b) as two log-gamma ratios (a + b would round to a when a ≫ b), and
+        // r ln α − (r+x) ln(α+T) = −r log1p(T/α) − x ln(α+T) (the first form cancels when r is huge).
+        var ll = GammaFunctions.LogGammaRatio(R, x) + GammaFunctions.LogGammaRatio(B, x) - GammaFunctions.LogGammaRatio(A + B, x)
+            - (R * Elementary.Log1P(t / Alpha));
         if (x > 0)
         {
-            ll += Softplus(LogOdds(x, recency, t));
+            ll += Softplus(LogOdds(x, recency, t)) - (x * Math.Log(Alpha + t));
         }
 
         return ll;
@@ -250,20 +224,22 @@ public sealed class BgNbdModel : ITransactionModel, IHorizonSumTransactionModel
             return n == 0 ? 0 : double.NegativeInfinity;
         }
 
-        var logQ = Math.Log(t / (Alpha + t));
-        var log1mQ = Math.Log(Alpha / (Alpha + t));
-        var lbab = GammaFunctions.LogBeta(A, B);
+        // ln q and ln(1−q) as log1p forms (r ln(1−q) with r huge must not amplify a rounded ratio); beta ratios as
+        // log-gamma ratios, because a + b rounds to a when a ≫ b.
+        var logQ = -Elementary.Log1P(Alpha / t);
+        var log1mQ = -Elementary.Log1P(t / Alpha);
 
         // Negative-binomial pmf ln NB(j) = lnΓ(r+j) − lnΓ(r) − ln j! + r ln(1−q) + j ln q.
         double LogNb(int j) => GammaFunctions.LogGammaRatio(R, j) - GammaFunctions.LogGamma(j + 1.0) + (R * log1mQ) + (j * logQ);
 
-        var first = GammaFunctions.LogBeta(A, B + n) - lbab + LogNb(n);
+        var first = GammaFunctions.LogGammaRatio(B, n) - GammaFunctions.LogGammaRatio(A + B, n) + LogNb(n);
         if (n == 0)
         {
             return first;
         }
 
-        var second = GammaFunctions.LogBeta(A + 1, B + n - 1) - lbab + LogNegativeBinomialUpperTail(n, logQ, LogNb);
+        var second = Math.Log(A) - Math.Log(A + B) + GammaFunctions.LogGammaRatio(B, n - 1) - GammaFunctions.LogGammaRatio(A + B + 1, n - 1)
+            + LogNegativeBinomialUpperTail(n, logQ, LogNb);
         return LogSumExp.Add(first, second);
     }
 
@@ -284,10 +260,8 @@ public sealed class BgNbdModel : ITransactionModel, IHorizonSumTransactionModel
             return pa;
         }
 
-        var z = horizon / (Alpha + t + horizon);
-        var logF = Hypergeometric.LogHyp2F1(A, A + B - R, A + B + frequency, z, out var sign);
-        var survive = sign == 0 ? 0 : Math.Exp((A * Elementary.Log1P(-z)) + logF);
-        return Math.Clamp(pa * survive, 0, pa);
+        var survive = SurvivalWhileAlive(horizon, frequency, t);
+        return pa * survive;
     }
 
     /// <summary>Probability of no purchase in (T, T + <paramref name="horizon"/>].</summary>
@@ -303,7 +277,10 @@ public sealed class BgNbdModel : ITransactionModel, IHorizonSumTransactionModel
         ClvValidation.CountRow(-1, frequency, recency, t, "BG/NBD");
         var pa = ProbabilityAliveCore(frequency, recency, t);
         var none = Math.Exp(-(R + frequency) * Elementary.Log1P(horizon / (Alpha + t)));
-        return Math.Clamp(1 - pa + (pa * none), 0, 1);
+
+        // 1 − P(alive) straight from the log-odds: forming it from P(alive) would lose everything when P(alive) ≈ 1.
+        var dead = frequency == 0 ? 0 : ProbabilityDeadCore(frequency, recency, t);
+        return dead + (pa * none);
     }
 
     /// <summary>Simulates customers from this model: summaries (x, t_x, T) for the given ages.</summary>
@@ -316,47 +293,27 @@ public sealed class BgNbdModel : ITransactionModel, IHorizonSumTransactionModel
     public SummarySet<int> Simulate(ReadOnlySpan<double> ages, Random random, double purchasePeriod)
     {
         ArgumentNullException.ThrowIfNull(random);
-        ThrowHelper.ThrowIfNegativeOrNotFinite(purchasePeriod, nameof(purchasePeriod));
-        var n = ages.Length;
-        var ids = new int[n];
-        var x = new double[n];
-        var tx = new double[n];
-        var tt = new double[n];
-        for (var i = 0; i < n; i++)
+        return PurchaseGrid.Simulate(ages, random, purchasePeriod, TimeUnit, (rng, age) =>
         {
-            var age = ages[i];
-            ThrowHelper.ThrowIfNegativeOrNotFinite(age, nameof(ages));
-            ids[i] = i;
-            tt[i] = age;
-            var lambda = RandomVariates.Gamma(random, R, Alpha);
-            var p = RandomVariates.Beta(random, A, B);
-            double time = 0, last = 0, count = 0;
-            var lastPeriod = 0.0;
-            while (true)
+            var lambda = RandomVariates.Gamma(rng, R, Alpha);
+            var p = RandomVariates.Beta(rng, A, B);
+            double time = 0, last = 0, count = 0, lastPeriod = 0;
+            while ((time += RandomVariates.Exponential(rng, lambda)) <= age)
             {
-                time += RandomVariates.Exponential(random, lambda);
-                if (time > age)
-                {
-                    break;
-                }
-
                 if (!PurchaseGrid.TryRecord(time, purchasePeriod, age, ref lastPeriod, ref last))
                 {
                     continue;
                 }
 
                 count++;
-                if (random.NextDouble() < p)
+                if (rng.NextDouble() < p)
                 {
                     break;
                 }
             }
 
-            x[i] = count;
-            tx[i] = count > 0 ? last : 0;
-        }
-
-        return SummarySet.FromColumns<int>(ids, x, tx, tt, [], TimeUnit);
+            return (count, last);
+        });
     }
 
     /// <summary>Simulates <paramref name="customers"/> customers who all have age <paramref name="age"/>.</summary>
@@ -392,8 +349,20 @@ public sealed class BgNbdModel : ITransactionModel, IHorizonSumTransactionModel
     }
 
     // D = ln(a/(b+x−1)) + (r+x) ln((α+T)/(α+t_x)): the log-odds of "dropped out after the last purchase" vs "alive".
+    // b + (x − 1), not (b + x) − 1, keeps b < 1 exact at x = 1; the log ratio is a log1p of (T − t_x)/(α + t_x).
     internal double LogOdds(double x, double recency, double t) =>
-        Math.Log(A / (B + x - 1)) + ((R + x) * (Math.Log(Alpha + t) - Math.Log(Alpha + recency)));
+        Math.Log(A) - Math.Log(B + (x - 1)) + ((R + x) * Elementary.Log1P((t - recency) / (Alpha + recency)));
+
+    internal double ProbabilityDeadCore(double x, double recency, double t)
+    {
+        var d = LogOdds(x, recency, t);
+        return d > 0 ? 1 / (1 + Math.Exp(-d)) : Math.Exp(d) / (1 + Math.Exp(d));
+    }
+
+    // E_p[((α+T)/(α+T+p·h))^{r+x}] over p ~ Beta(a, b+x): an alive customer survives the window unless a purchase
+    // is followed by dropout (BetaMixture: complement series or quadrature, never a value it cannot vouch for).
+    internal double SurvivalWhileAlive(double horizon, double x, double t) =>
+        BetaMixture.SurvivalWhileAlive(R + x, horizon, Alpha + t, A, B + x);
 
     internal double ProbabilityAliveCore(double x, double recency, double t)
     {
@@ -408,62 +377,15 @@ public sealed class BgNbdModel : ITransactionModel, IHorizonSumTransactionModel
 
     internal double ConditionalExpectedCore(double horizon, double x, double recency, double t)
     {
+        // P(alive) = 0 only when it underflows (below 1e-308): the product is then 0 to double precision.
         var pa = ProbabilityAliveCore(x, recency, t);
         return pa == 0 ? 0 : pa * ExpectedRemaining(horizon, x, Alpha + t);
     }
 
-    // (a+b+x−1)/(a−1) · [1 − (1−z)^{a−1} ₂F₁(a+b−1−r, a−1; a+b+x−1; z)], z = h/(scale+h), written so that a = 1 is regular:
-    // ₂F₁(p, a−1; c; z) = 1 + (a−1)·S with S = Σ_{k≥1} (p)_k (a)_{k−1} / ((c)_k k!) z^k.
-    internal double ExpectedRemaining(double horizon, double x, double scale)
-    {
-        if (horizon == 0)
-        {
-            return 0;
-        }
-
-        var z = horizon / (scale + horizon);
-        var logW = -Elementary.Log1P(horizon / scale);
-        var p = A + B - 1 - R;
-        var c = A + B + x - 1;
-        var am1 = A - 1;
-        if (z > 0.98 && Math.Abs(am1) > 1e-6)
-        {
-            // Close to z = 1 the series needs thousands of terms: use the 1−z connection formulas instead.
-            var logF = Hypergeometric.LogHyp2F1(p, am1, c, z, out var sign);
-            var bracket = 1 - (sign * Math.Exp((am1 * logW) + logF));
-            var v = c / am1 * bracket;
-            return double.IsFinite(v) && v > 0 ? v : 0;
-        }
-
-        var s = SeriesS(p, A, c, z);
-        var e = am1 * logW;
-        var first = am1 == 0 ? -logW : -Elementary.ExpM1(e) / am1;
-        var value = c * (first - (Math.Exp(e) * s));
-        return value > 0 ? value : 0;
-    }
-
-    internal static double SeriesS(double p, double a, double c, double z)
-    {
-        var term = p * z / c;
-        var sum = term;
-        for (var k = 1; k < Hypergeometric.MaxTerms; k++)
-        {
-            var ratio = (p + k) * (a + k - 1) / ((c + k) * (k + 1)) * z;
-            term *= ratio;
-            sum += term;
-            if (Math.Abs(term) <= 1e-17 * Math.Abs(sum) && Math.Abs(ratio) < 1)
-            {
-                break;
-            }
-
-            if (term == 0)
-            {
-                break;
-            }
-        }
-
-        return sum;
-    }
+    // E[purchases in (T, T+h] | alive at T] = K(r+x, h/(α+T); a, b+x) (see BetaMixture: series with error estimates, or
+    // quadrature; throws rather than return a value it cannot vouch for).
+    internal double ExpectedRemaining(double horizon, double x, double scale) =>
+        BetaMixture.ExpectedWhileAlive(R + x, horizon, scale, A, B + x);
 
     internal static double Softplus(double d) => d > 0 ? d + Elementary.Log1P(Math.Exp(-d)) : Elementary.Log1P(Math.Exp(d));
 

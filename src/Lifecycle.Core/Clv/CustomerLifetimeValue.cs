@@ -47,11 +47,13 @@ public static class CustomerLifetimeValue
     /// <exception cref="ArgumentNullException">A model or the discounting is null.</exception>
     /// <exception cref="ArgumentException">Lengths differ or a row is invalid (the message names it).</exception>
     /// <exception cref="InvalidOperationException">The spend model has no expected spend for some customer.</exception>
+    /// <remarks>A <paramref name="discounting"/> that states its unit (<see cref="DiscreteDiscounting.Monthly"/>) must be on the transaction model's unit: mixing them throws, naming both.</remarks>
     public static void Discrete(ITransactionModel transactions, ISpendModel spend, ReadOnlySpan<double> frequency, ReadOnlySpan<double> recency, ReadOnlySpan<double> t, ReadOnlySpan<double> monetaryValue, DiscreteDiscounting discounting, Span<double> destination)
     {
         ArgumentNullException.ThrowIfNull(transactions);
         ArgumentNullException.ThrowIfNull(spend);
         ArgumentNullException.ThrowIfNull(discounting);
+        ModelFitting.SameUnit("the discounting is", discounting.Unit, transactions);
         var n = frequency.Length;
         CheckLengths(n, recency.Length, t.Length, monetaryValue.Length, destination.Length);
         if (n == 0)
@@ -134,6 +136,25 @@ public static class CustomerLifetimeValue
         }
     }
 
+    /// <summary>Discrete-convention CLV for every customer of a summary set, checking that the summaries, the model and the discounting share one time unit.</summary>
+    /// <param name="transactions">The transaction model.</param>
+    /// <param name="spend">The spend model.</param>
+    /// <param name="customers">The summaries (with monetary values).</param>
+    /// <param name="discounting">Periods, units per period, rate and margin.</param>
+    /// <param name="destination">Receives the CLV per customer, in the order of the set.</param>
+    /// <typeparam name="TKey">The customer id type.</typeparam>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">The summaries' unit, the model's unit or the discounting's unit differ (the message names both), or a row is invalid.</exception>
+    /// <exception cref="InvalidOperationException">The spend model has no expected spend for some customer.</exception>
+    public static void Discrete<TKey>(ITransactionModel transactions, ISpendModel spend, SummarySet<TKey> customers, DiscreteDiscounting discounting, Span<double> destination)
+        where TKey : notnull, IEquatable<TKey>
+    {
+        ArgumentNullException.ThrowIfNull(transactions);
+        ArgumentNullException.ThrowIfNull(customers);
+        ModelFitting.SameUnit("the summaries are", customers.Unit, transactions);
+        Discrete(transactions, spend, customers.Frequency, customers.Recency, customers.T, customers.MonetaryValue, discounting, destination);
+    }
+
     /// <summary>Continuous-convention CLV of one customer.</summary>
     /// <param name="transactions">The transaction model.</param>
     /// <param name="spend">The spend model.</param>
@@ -148,6 +169,7 @@ public static class CustomerLifetimeValue
         ArgumentNullException.ThrowIfNull(transactions);
         ArgumentNullException.ThrowIfNull(spend);
         ArgumentNullException.ThrowIfNull(discounting);
+        ModelFitting.SameUnit("the discounting is", discounting.Unit, transactions);
         var dert = DiscountedExpectedTransactions(transactions, discounting.RatePerUnit, discounting.Horizon, customer.Frequency, customer.Recency, customer.T);
         return discounting.Margin * spend.ConditionalExpectedSpend(customer.Frequency, customer.MonetaryValue) * dert;
     }
@@ -169,6 +191,7 @@ public static class CustomerLifetimeValue
         ArgumentNullException.ThrowIfNull(transactions);
         ArgumentNullException.ThrowIfNull(spend);
         ArgumentNullException.ThrowIfNull(discounting);
+        ModelFitting.SameUnit("the discounting is", discounting.Unit, transactions);
         var n = frequency.Length;
         CheckLengths(n, recency.Length, t.Length, monetaryValue.Length, destination.Length);
         spend.ConditionalExpectedSpend(frequency, monetaryValue, destination);

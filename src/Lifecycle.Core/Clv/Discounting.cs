@@ -78,6 +78,10 @@ public sealed record DiscreteDiscounting
         }
     }
 
+    /// <summary>Gets the model time unit that <see cref="UnitsPerPeriod"/> is counted in, or <see cref="TimeUnit.None"/> when not stated.</summary>
+    /// <value>Set by <see cref="Monthly"/>; default <see cref="TimeUnit.None"/> (the caller vouches for the unit). When set, CLV with a model on another unit throws, naming both units.</value>
+    public TimeUnit Unit { get; init; }
+
     /// <summary>Monthly discounting for a model on <paramref name="unit"/>: f = 30 days or 4.345 weeks (lifetimes' factors).</summary>
     /// <param name="unit">The model's time unit.</param>
     /// <param name="months">Number of months K.</param>
@@ -86,8 +90,8 @@ public sealed record DiscreteDiscounting
     /// <exception cref="ArgumentOutOfRangeException">The unit is not Days or Weeks, or a value is outside its range.</exception>
     public static DiscreteDiscounting Monthly(TimeUnit unit, int months, double monthlyRate) => unit switch
     {
-        TimeUnit.Days => new DiscreteDiscounting(months, 30, monthlyRate),
-        TimeUnit.Weeks => new DiscreteDiscounting(months, 4.345, monthlyRate),
+        TimeUnit.Days => new DiscreteDiscounting(months, 30, monthlyRate) { Unit = TimeUnit.Days },
+        TimeUnit.Weeks => new DiscreteDiscounting(months, 4.345, monthlyRate) { Unit = TimeUnit.Weeks },
         _ => throw new ArgumentOutOfRangeException(nameof(unit), unit, "unit must be TimeUnit.Days or TimeUnit.Weeks; pass the model's time unit."),
     };
 }
@@ -150,6 +154,10 @@ public sealed record ContinuousDiscounting
         }
     }
 
+    /// <summary>Gets the model time unit the rate is per, or <see cref="TimeUnit.None"/> when not stated.</summary>
+    /// <value>Set by <see cref="FromAnnualRate"/>; default <see cref="TimeUnit.None"/>. When set, CLV with a model on another unit throws, naming both units.</value>
+    public TimeUnit Unit { get; init; }
+
     /// <summary>The continuous rate per model unit equivalent to an annual rate.</summary>
     /// <param name="unit">The model's time unit.</param>
     /// <param name="annualRate">Annual discount rate, finite and &gt; 0 (0.1 for 10%).</param>
@@ -164,6 +172,6 @@ public sealed record ContinuousDiscounting
             TimeUnit.Weeks => 365.25 / 7,
             _ => throw new ArgumentOutOfRangeException(nameof(unit), unit, "unit must be TimeUnit.Days or TimeUnit.Weeks; pass the model's time unit."),
         };
-        return new ContinuousDiscounting(Math.Log(1 + annualRate) / unitsPerYear);
+        return new ContinuousDiscounting(Math.Log(1 + annualRate) / unitsPerYear) { Unit = unit };
     }
 }

@@ -26,4 +26,10 @@ public enum FitExitReason
 
     /// <summary>The estimate was found in closed form (no iterations).</summary>
     ClosedForm = 7,
+
+    /// <summary>Parameters ran off to a boundary (0 or ∞) along a direction where the likelihood stays flat; the fit stopped early and is not converged (see <see cref="FitResult{TModel}.Boundary"/>).</summary>
+    Boundary = 8,
+
+    /// <summary>The optimizer stopped at a point where the observed information is not positive definite (a flat or saddle direction): the parameters are not identified there; not converged.</summary>
+    NotIdentified = 9,
 }

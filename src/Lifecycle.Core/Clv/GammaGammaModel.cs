@@ -16,7 +16,7 @@ namespace Lifecycle.Clv;
 /// <para>Measured on CDNOW (946 customers with x &gt; 0): p, q, v = 6.2488, 3.7443, 15.447 (published 6.25, 3.74,
 /// 15.44), LL −4055.9256 (published −4055.92), E[M] of the first ten customers to the cent. Immutable and thread-safe.</para>
 /// </remarks>
-public sealed class GammaGammaModel : ISpendModel
+public sealed class GammaGammaModel : ISpendModel, IParametricModel
 {
     private static readonly string[] Names = ["p", "q", "v"];
 
@@ -37,6 +37,15 @@ public sealed class GammaGammaModel : ISpendModel
 
     /// <summary>Gets the parameter names in order: p, q, v.</summary>
     public static IReadOnlyList<string> ParameterNames { get; } = Array.AsReadOnly(Names);
+
+    /// <inheritdoc/>
+    public ModelFamily Family => ModelCatalog.GammaGamma;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<double> Parameters => Array.AsReadOnly<double>([P, Q, V]);
+
+    /// <summary>Gets <see cref="TimeUnit.None"/>: the model has no time scale.</summary>
+    public TimeUnit TimeUnit => TimeUnit.None;
 
     /// <summary>Gets p, the shape of each transaction's value distribution.</summary>
     public double P { get; }
@@ -163,35 +172,18 @@ public sealed class GammaGammaModel : ISpendModel
             start = [1, 2, meanM];
         }
 
-        var result = MaximumLikelihood.Fit(
+        return MaximumLikelihood.Fit(
             Names,
             likelihood.MeanNegativeLogLikelihood,
             start,
             constrainQAboveOne ? [0, 1, 0] : [],
-            totalWeight,
+            new FitSample(xs.Count, totalWeight, excludedRows, excludedWeight),
             options,
-            p => new GammaGammaModel(p[0], p[1], p[2]));
-        var warnings = new List<string>();
-        if (!result.Model.HasPopulationMean)
-        {
-            warnings.Add(FormattableString.Invariant($"q = {result.Model.Q:G6} <= 1: the population mean spend p·v/(q−1) does not exist, so customers without repeat purchases have no expected spend; refit with q constrained above 1 if you need one."));
-        }
-
-        return new FitResult<GammaGammaModel>(result.Model, result.ParameterNames, result.Parameters)
-        {
-            LogLikelihood = result.LogLikelihood,
-            Converged = result.Converged,
-            ExitReason = result.ExitReason,
-            Iterations = result.Iterations,
-            GradientNorm = result.GradientNorm,
-            StandardErrors = result.StandardErrors,
-            Covariance = result.Covariance,
-            RowsUsed = xs.Count,
-            RowsExcluded = excludedRows,
-            CustomersUsed = totalWeight,
-            CustomersExcluded = excludedWeight,
-            Warnings = warnings,
-        };
+            BoundaryRules.GammaGamma,
+            p => new GammaGammaModel(p[0], p[1], p[2]),
+            model => model.HasPopulationMean
+                ? []
+                : [FormattableString.Invariant($"q = {model.Q:G6} <= 1: the population mean spend p·v/(q−1) does not exist, so customers without repeat purchases have no expected spend; refit with q constrained above 1 if you need one.")]);
     }
 
     /// <summary>Log-density of one customer's mean repeat value.</summary>
@@ -264,7 +256,25 @@ public sealed class GammaGammaModel : ISpendModel
                 : FormattableString.Invariant($"{where}the expected spend does not exist because p·x + q − 1 = {denominator:G6} <= 0 (x = {x:R}); fit with q constrained above 1."));
         }
 
-        return ((P * V) + (P * x * m)) / denominator;
+        // E[M] = (p v + p x m)/(p x + q − 1), divided through by p so that p, v up to 1e308 do not overflow:
+        // v/(x + (q−1)/p) + m·x/(x + (q−1)/p); for x = 0 it is the population mean p·v/(q−1).
+        double value;
+        if (x == 0)
+        {
+            value = P * (V / (Q - 1));
+        }
+        else
+        {
+            var d = x + ((Q - 1) / P);
+            value = (V / d) + (m * (x / d));
+        }
+
+        if (!double.IsFinite(value))
+        {
+            ThrowHelper.InvalidOperation(FormattableString.Invariant($"{Where(row)}the expected spend exceeds the double range at {this} (x = {x:R}, m = {m:R}); rescale the money unit."));
+        }
+
+        return value;
     }
 }
 
@@ -277,10 +287,19 @@ internal sealed class GammaGammaLikelihood(double[] x, double[] m, double[] w)
 {
     private readonly double _totalWeight = w.Sum();
 
+    // ln L = −lnB(px, q) − ln m − px log1p(v/(x m)) − q log1p(x m/v): the textbook form
+    // lnΓ(px+q) − lnΓ(px) − lnΓ(q) + q ln v + (px−1) ln m + px ln x − (px+q) ln(v + x m) adds terms of size px·ln(xm)
+    // that cancel (on one repeat buyer the fit drove p, q to 1e265 and reported LL +4.2e265).
     public static double Row(double p, double q, double v, double x, double m)
     {
         var px = p * x;
-        return GammaFunctions.LogGamma(px + q) - GammaFunctions.LogGamma(px) - GammaFunctions.LogGamma(q) + (q * Math.Log(v)) + ((px - 1) * Math.Log(m)) + (px * Math.Log(x)) - ((px + q) * Math.Log(v + (x * m)));
+        if (double.IsPositiveInfinity(px))
+        {
+            ThrowHelper.InvalidOperation(FormattableString.Invariant($"p·x = {p:R}·{x:R} overflows; the Gamma-Gamma likelihood is not representable at these parameters."));
+        }
+
+        var ratio = x * (m / v);
+        return -GammaFunctions.LogBeta(px, q) - Math.Log(m) - (px * Elementary.Log1P(1 / ratio)) - (q * Elementary.Log1P(ratio));
     }
 
     public double MeanNegativeLogLikelihood(ReadOnlySpan<double> par, Span<double> gradient)
@@ -293,22 +312,26 @@ internal sealed class GammaGammaLikelihood(double[] x, double[] m, double[] w)
         }
 
         double ll = 0, dp = 0, dq = 0, dv = 0;
-        var lgq = GammaFunctions.LogGamma(q);
         var psiQ = Polygamma.Digamma(q);
-        var logV = Math.Log(v);
         for (var i = 0; i < x.Length; i++)
         {
             double xi = x[i], mi = m[i], wi = w[i];
             var px = p * xi;
-            var vxm = v + (xi * mi);
-            var lvxm = Math.Log(vxm);
-            var lm = Math.Log(mi);
-            var lx = Math.Log(xi);
+            if (double.IsPositiveInfinity(px))
+            {
+                return double.PositiveInfinity;
+            }
+
+            var ratio = xi * (mi / v);
+            var toV = Elementary.Log1P(1 / ratio);
+            var toM = Elementary.Log1P(ratio);
             var psiPxq = Polygamma.Digamma(px + q);
-            ll += wi * (GammaFunctions.LogGamma(px + q) - GammaFunctions.LogGamma(px) - lgq + (q * logV) + ((px - 1) * lm) + (px * lx) - ((px + q) * lvxm));
-            dp += wi * xi * (psiPxq - Polygamma.Digamma(px) + lm + lx - lvxm);
-            dq += wi * (psiPxq - psiQ + logV - lvxm);
-            dv += wi * ((q / v) - ((px + q) / vxm));
+            ll += wi * (-GammaFunctions.LogBeta(px, q) - Math.Log(mi) - (px * toV) - (q * toM));
+            dp += wi * xi * (psiPxq - Polygamma.Digamma(px) - toV);
+            dq += wi * (psiPxq - psiQ - toM);
+
+            // q/v − (px+q)/(v + x m) = (q·x m/v − px)/(v + x m), without forming the difference of two large ratios.
+            dv += wi * (((q * ratio) - px) / (v * (1 + ratio)));
         }
 
         var inv = -1 / _totalWeight;

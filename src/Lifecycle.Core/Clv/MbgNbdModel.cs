@@ -13,7 +13,7 @@ namespace Lifecycle.Clv;
 /// The conditional and unconditional expectations have a removable singularity at a = 1, where the limit is taken
 /// as the mean of a(1 ± 1e-6) (error about 1e-12 relative). Immutable and thread-safe.</para>
 /// </remarks>
-public sealed class MbgNbdModel : ITransactionModel
+public sealed class MbgNbdModel : ICountModel
 {
     private static readonly string[] Names = ["r", "alpha", "a", "b"];
 
@@ -39,7 +39,13 @@ public sealed class MbgNbdModel : ITransactionModel
     }
 
     /// <summary>Gets the parameter names in order: r, alpha, a, b.</summary>
-    public static IReadOnlyList<string> ParameterNames => Names;
+    public static IReadOnlyList<string> ParameterNames { get; } = Array.AsReadOnly(Names);
+
+    /// <inheritdoc/>
+    public ModelFamily Family => ModelCatalog.MbgNbd;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<double> Parameters => Array.AsReadOnly<double>([R, Alpha, A, B]);
 
     /// <summary>Gets r, the shape of the purchase-rate distribution.</summary>
     public double R { get; }
@@ -73,16 +79,7 @@ public sealed class MbgNbdModel : ITransactionModel
     {
         ArgumentNullException.ThrowIfNull(data);
         options ??= new FitOptions();
-        for (var i = 0; i < data.Count; i++)
-        {
-            ModelFitting.CountRow(i, data.Frequency[i], data.Recency[i], data.T[i], "MBG/NBD");
-        }
-
-        if (!(data.TotalWeight > 0))
-        {
-            ThrowHelper.Argument(nameof(data), "data has no customers (total weight 0); pass at least one customer with a positive weight.");
-        }
-
+        var sample = ModelFitting.CountData(data, "MBG/NBD");
         var x = data.Frequency.ToArray();
         var tx = data.Recency.ToArray();
         var t = data.T.ToArray();
@@ -101,8 +98,6 @@ public sealed class MbgNbdModel : ITransactionModel
             Span<double> acc = stackalloc double[5];
             ModelFitting.Sum(x.Length, 5, degree, (start, end, s) =>
             {
-                var lnAlpha = Math.Log(alpha);
-                var lbab = GammaFunctions.LogBeta(a, b);
                 var psiR = Polygamma.Digamma(r);
                 var psiAb = Polygamma.Digamma(a + b);
                 var psiB = Polygamma.Digamma(b);
@@ -121,24 +116,31 @@ public sealed class MbgNbdModel : ITransactionModel
                     {
                         // Rows are sorted by x: the special functions depend on x only, so they are computed once per distinct x.
                         psiAbx = Polygamma.Digamma(a + b + xi + 1);
-                        common = GammaFunctions.LogGammaRatio(r, xi) + (r * lnAlpha) + GammaFunctions.LogBeta(a, b + xi + 1) - lbab;
-                        logA = Math.Log(a / (b + xi));
-                        dr = Polygamma.Digamma(r + xi) - psiR + lnAlpha;
+                        // lnB(a, b+x+1) − lnB(a, b) as log-gamma ratios (a + b rounds to a when a ≫ b).
+                        common = GammaFunctions.LogGammaRatio(r, xi) + GammaFunctions.LogGammaRatio(b, xi + 1) - GammaFunctions.LogGammaRatio(a + b, xi + 1);
+                        logA = Math.Log(a) - Math.Log(b + xi);
+                        dr = Polygamma.Digamma(r + xi) - psiR;
                         da = psiAb - psiAbx;
                         db = Polygamma.Digamma(b + xi + 1) - psiAbx - psiB + psiAb;
                         lastX = xi;
                     }
 
-                    var lt = Math.Log(alpha + t[i]);
-                    var ltx = Math.Log(alpha + tx[i]);
-                    var d = logA + ((r + xi) * (lt - ltx));
+                    // r ln α − (r+x) ln(α+T) = −r log1p(T/α) − x ln(α+T): the first form cancels when r is huge.
+                    var ti = t[i];
+                    var gap = ti - tx[i];
+                    var aT = alpha + ti;
+                    var aTx = alpha + tx[i];
+                    var lq = Elementary.Log1P(ti / alpha);
+                    var lt = xi == 0 ? 0 : Math.Log(aT);
+                    var diff = Elementary.Log1P(gap / aTx);
+                    var d = logA + ((r + xi) * diff);
                     var e = Math.Exp(-Math.Abs(d));
                     var softplus = Math.Max(d, 0) + Elementary.Log1P(e);
                     var sigma = d >= 0 ? 1 / (1 + e) : e / (1 + e);
-                    var ll = common - ((r + xi) * lt) + softplus;
+                    var ll = common - (r * lq) - (xi * lt) + softplus;
                     s[0] += wi * ll;
-                    s[1] += wi * (dr - lt + (sigma * (lt - ltx)));
-                    s[2] += wi * ((r / alpha) - ((r + xi) / (alpha + t[i])) + (sigma * (r + xi) * ((1 / (alpha + t[i])) - (1 / (alpha + tx[i])))));
+                    s[1] += wi * (dr - lq + (sigma * diff));
+                    s[2] += wi * ((r * (ti / alpha / aT)) - (xi / aT) - (sigma * (r + xi) * (gap / aT / aTx)));
                     s[3] += wi * (da + (sigma / a));
                     s[4] += wi * (db - (sigma / (b + xi)));
                 }
@@ -153,19 +155,7 @@ public sealed class MbgNbdModel : ITransactionModel
 
         var start = ModelFitting.Start(options, [1, meanAge > 0 ? meanAge : 1, 1, 1], "MBG/NBD", "r, alpha, a, b");
         var unit = data.Unit;
-        var result = MaximumLikelihood.Fit(Names, Objective, start, [], total, options, p => new MbgNbdModel(p[0], p[1], p[2], p[3], unit));
-        return new FitResult<MbgNbdModel>(result.Model, Names, result.Parameters)
-        {
-            LogLikelihood = result.LogLikelihood,
-            Converged = result.Converged,
-            ExitReason = result.ExitReason,
-            Iterations = result.Iterations,
-            GradientNorm = result.GradientNorm,
-            StandardErrors = result.StandardErrors,
-            Covariance = result.Covariance,
-            RowsUsed = data.Count,
-            CustomersUsed = total,
-        };
+        return MaximumLikelihood.Fit(Names, Objective, start, [], sample, options, BoundaryRules.BetaGeometric, p => new MbgNbdModel(p[0], p[1], p[2], p[3], unit));
     }
 
     /// <summary>Fits the model with default options to per-customer summaries.</summary>
@@ -189,6 +179,34 @@ public sealed class MbgNbdModel : ITransactionModel
     {
         ArgumentNullException.ThrowIfNull(data);
         return Fit(data.Compress(), options);
+    }
+
+    /// <summary>Simulates customers from this model: summaries (x, t_x, T) for the given ages.</summary>
+    /// <param name="ages">Observation length T of each customer (time since the first purchase), &gt;= 0.</param>
+    /// <param name="random">The source of randomness (seed it for reproducible data).</param>
+    /// <param name="purchasePeriod">0 for exact continuous times; otherwise purchases are bucketed into periods of this length from the first purchase (several in one period count once, times are period starts), as a daily summary would.</param>
+    /// <returns>Summaries with ids 0..n−1 on <see cref="TimeUnit"/> (monetary values 0).</returns>
+    /// <remarks>Each customer draws λ ~ Gamma(r, α) and p ~ Beta(a, b), drops out right after the first purchase with probability p, and after each repeat purchase with probability p (Batislam, Denizel &amp; Filiztekin 2007).</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="random"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An age or the period is NaN, infinite or negative.</exception>
+    public SummarySet<int> Simulate(ReadOnlySpan<double> ages, Random random, double purchasePeriod)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        return PurchaseGrid.Simulate(ages, random, purchasePeriod, TimeUnit, (rng, age) =>
+        {
+            var lambda = RandomVariates.Gamma(rng, R, Alpha);
+            var p = RandomVariates.Beta(rng, A, B);
+            double time = 0, last = 0, count = 0, lastPeriod = 0;
+            while (rng.NextDouble() >= p && (time += RandomVariates.Exponential(rng, lambda)) <= age)
+            {
+                if (PurchaseGrid.TryRecord(time, purchasePeriod, age, ref lastPeriod, ref last))
+                {
+                    count++;
+                }
+            }
+
+            return (count, last);
+        });
     }
 
     /// <summary>Total log-likelihood of compressed rows (weights applied) at this model's parameters.</summary>
@@ -275,21 +293,27 @@ public sealed class MbgNbdModel : ITransactionModel
             return 0;
         }
 
-        return AtA(a => B / (a - 1) * OneMinusPowerTimesHyp(R, Alpha, B + 1, a + B, t));
+        // A new customer may drop out at time 0 too (probability p): E[(1−p)·K-integrand] = b/(a+b) · K(r, t/α; a, b+1).
+        return B / (A + B) * BetaMixture.ExpectedWhileAlive(R, t, Alpha, A, B + 1);
     }
 
     /// <summary>Returns the parameters as text.</summary>
     /// <returns>A culture-invariant description.</returns>
     public override string ToString() => FormattableString.Invariant($"MBG/NBD(r = {R:G6}, alpha = {Alpha:G6}, a = {A:G6}, b = {B:G6}, {TimeUnit})");
 
+    // D = ln(a/(b+x)) + (r+x) ln((α+T)/(α+t_x)), the log ratio as log1p((T−t_x)/(α+t_x)) so that r + x up to 1e6 and
+    // α ≫ T keep it to a few ulp.
     private double LogOdds(double x, double tx, double t) =>
-        Math.Log(A / (B + x)) + ((R + x) * (Math.Log(Alpha + t) - Math.Log(Alpha + tx)));
+        Math.Log(A) - Math.Log(B + x) + ((R + x) * Elementary.Log1P((t - tx) / (Alpha + tx)));
 
+    // The same log-gamma-ratio and log1p forms as the fit's objective.
     private double LogLikelihoodCore(double x, double tx, double t)
     {
         var d = LogOdds(x, tx, t);
         var softplus = d > 0 ? d + Elementary.Log1P(Math.Exp(-d)) : Elementary.Log1P(Math.Exp(d));
-        return GammaFunctions.LogGammaRatio(R, x) + (R * Math.Log(Alpha)) + GammaFunctions.LogBeta(A, B + x + 1) - GammaFunctions.LogBeta(A, B) - ((R + x) * Math.Log(Alpha + t)) + softplus;
+        var ll = GammaFunctions.LogGammaRatio(R, x) + GammaFunctions.LogGammaRatio(B, x + 1) - GammaFunctions.LogGammaRatio(A + B, x + 1)
+            - (R * Elementary.Log1P(t / Alpha)) + softplus;
+        return x == 0 ? ll : ll - (x * Math.Log(Alpha + t));
     }
 
     private double ConditionalCore(double horizon, double x, double tx, double t)
@@ -299,17 +323,8 @@ public sealed class MbgNbdModel : ITransactionModel
             return 0;
         }
 
+        // P(alive) = 0 only when it underflows (below 1e-308): the product is then 0 to double precision.
         var alive = 1 / (1 + Math.Exp(LogOdds(x, tx, t)));
-        return alive * AtA(a => (a + B + x) / (a - 1) * OneMinusPowerTimesHyp(R + x, Alpha + t, B + x + 1, a + B + x, horizon));
+        return alive == 0 ? 0 : alive * BetaMixture.ExpectedWhileAlive(R + x, horizon, Alpha + t, A, B + x + 1);
     }
-
-    // 1 − (m/(m+h))^shape · ₂F₁(shape, b1; c1; h/(m+h)), formed as −expm1 of its logarithm.
-    private static double OneMinusPowerTimesHyp(double shape, double m, double b1, double c1, double h)
-    {
-        var log = Hypergeometric.LogHyp2F1(shape, b1, c1, h / (m + h), out var sign) - (shape * Elementary.Log1P(h / m));
-        return sign > 0 ? -Elementary.ExpM1(log) : 1 + (sign * Math.Exp(log));
-    }
-
-    // The expectations have a removable 0/0 at a = 1: take the symmetric mean there.
-    private double AtA(Func<double, double> f) => A == 1 ? 0.5 * (f(1 - 1e-6) + f(1 + 1e-6)) : f(A);
 }

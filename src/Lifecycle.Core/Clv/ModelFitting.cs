@@ -67,6 +67,62 @@ internal static class ModelFitting
         return [.. init];
     }
 
+    /// <summary>Seconds per model time unit: the finest purchase period a summary can count (one purchase per second).</summary>
+    public static double SecondsPerUnit(TimeUnit unit) => unit == TimeUnit.Weeks ? 604_800 : 86_400;
+
+    /// <summary>Checks every row of a continuous-time count data set and rejects data sets no count model can be fitted to, naming what the data show.</summary>
+    /// <remarks>
+    /// Rejected: no weight; every T = 0 (nobody was observed for any time); every x = 0 (no repeat purchases, so no
+    /// purchase rate and no dropout can be seen); a single distinct customer row (one customer, or identical
+    /// customers, cannot identify four parameters); a frequency above one purchase per second of T, or above 2⁵³
+    /// (not a count of purchase periods on any time unit).
+    /// </remarks>
+    public static FitSample CountData(CompressedSummaries data, string model)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        double weighted = 0, maxT = 0, maxX = 0;
+        var distinct = 0;
+        for (var i = 0; i < data.Count; i++)
+        {
+            double x = data.Frequency[i], tx = data.Recency[i], t = data.T[i];
+            ClvValidation.CountRow(i, x, tx, t, model);
+            if (x > 9007199254740992 || x > t * SecondsPerUnit(data.Unit))
+            {
+                Fail(i, "frequency", x, FormattableString.Invariant($"is more repeat purchases than one per second over T = {t:R} {data.Unit} (or more than 2^53)"), "frequencies count purchase periods (days or weeks); check the summary for a unit or overflow error");
+            }
+
+            if (data.Weight[i] > 0)
+            {
+                distinct++;
+                weighted += data.Weight[i];
+                maxT = Math.Max(maxT, t);
+                maxX = Math.Max(maxX, x);
+            }
+        }
+
+        if (!(weighted > 0))
+        {
+            ThrowHelper.Argument(nameof(data), FormattableString.Invariant($"data has no customers (total weight 0); {model} needs customers with a positive weight."));
+        }
+
+        if (maxT == 0)
+        {
+            ThrowHelper.Argument(nameof(data), FormattableString.Invariant($"every customer has T = 0 (first purchase at the observation end): nothing was observed, so {model} cannot be fitted; move the observation end later than the first purchases."));
+        }
+
+        if (maxX == 0)
+        {
+            ThrowHelper.Argument(nameof(data), FormattableString.Invariant($"no repeat purchases: all {weighted:R} customers have frequency 0, so neither a purchase rate nor dropout is visible and {model} cannot be fitted; observe longer, or use a model of first purchases."));
+        }
+
+        if (distinct < 2)
+        {
+            ThrowHelper.Argument(nameof(data), FormattableString.Invariant($"a single distinct customer row ({weighted:R} customer(s) with the same x, t_x, T) cannot identify the {model} parameters; fit on a sample of customers who differ."));
+        }
+
+        return new FitSample(data.Count, weighted);
+    }
+
     /// <summary>Checks a continuous-time count row: whole frequency, 0 ≤ t_x ≤ T, t_x = 0 when x = 0, T &gt; 0 when x &gt; 0.</summary>
     public static void CountRow(int row, double frequency, double recency, double t, string model) =>
         ClvValidation.CountRow(row, frequency, recency, t, model);
@@ -90,6 +146,23 @@ internal static class ModelFitting
         if (data != model)
         {
             ThrowHelper.Argument(nameof(data), FormattableString.Invariant($"data are in {data} but the model is in {model}; convert the summaries or refit on the data's unit."));
+        }
+    }
+
+    /// <summary>An exception's message without the framework's " (Parameter '…')" and "Actual value was …" suffixes, for messages shown to people.</summary>
+    public static string PlainMessage(Exception e)
+    {
+        var message = e.Message;
+        var cut = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return cut >= 0 ? message[..cut] : message;
+    }
+
+    /// <summary>Checks that something with a stated unit (summaries, discounting) is on the model's unit; <see cref="TimeUnit.None"/> on either side means "not stated" and passes.</summary>
+    public static void SameUnit(string what, TimeUnit unit, ITransactionModel model)
+    {
+        if (unit != TimeUnit.None && model.TimeUnit != TimeUnit.None && unit != model.TimeUnit)
+        {
+            ThrowHelper.Argument(nameof(unit), FormattableString.Invariant($"{what} in {ModelDocument.Name(unit)} but the model is in {ModelDocument.Name(model.TimeUnit)}; use one time unit for the model, the summaries and the discounting (refit, resummarize, or build the discounting for {ModelDocument.Name(model.TimeUnit)})."));
         }
     }
 

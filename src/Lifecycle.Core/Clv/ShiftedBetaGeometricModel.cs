@@ -11,7 +11,7 @@ namespace Lifecycle.Clv;
 /// (0.668, 3.806) to 3 decimals, the high-end projected survival for years 8..12 and DERL(0.10, n = 7) = 7.53.</para>
 /// <para>Immutable and thread-safe.</para>
 /// </remarks>
-public sealed class ShiftedBetaGeometricModel
+public sealed class ShiftedBetaGeometricModel : IParametricModel
 {
     private static readonly string[] Names = ["alpha", "beta"];
     private readonly double _logBeta;
@@ -30,7 +30,16 @@ public sealed class ShiftedBetaGeometricModel
     }
 
     /// <summary>Gets the parameter names in order: alpha, beta.</summary>
-    public static IReadOnlyList<string> ParameterNames => Names;
+    public static IReadOnlyList<string> ParameterNames { get; } = Array.AsReadOnly(Names);
+
+    /// <inheritdoc/>
+    public ModelFamily Family => ModelCatalog.ShiftedBetaGeometric;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<double> Parameters => Array.AsReadOnly<double>([Alpha, Beta]);
+
+    /// <summary>Gets <see cref="TimeUnit.None"/>: the model has no time scale.</summary>
+    public TimeUnit TimeUnit => TimeUnit.None;
 
     /// <summary>Gets α.</summary>
     public double Alpha { get; }
@@ -97,19 +106,7 @@ public sealed class ShiftedBetaGeometricModel
         }
 
         var start = ModelFitting.Start(options, [1, 1], "sBG", "alpha, beta");
-        var result = MaximumLikelihood.Fit(Names, Objective, start, [], total, options, p => new ShiftedBetaGeometricModel(p[0], p[1]));
-        return new FitResult<ShiftedBetaGeometricModel>(result.Model, Names, result.Parameters)
-        {
-            LogLikelihood = result.LogLikelihood,
-            Converged = result.Converged,
-            ExitReason = result.ExitReason,
-            Iterations = result.Iterations,
-            GradientNorm = result.GradientNorm,
-            StandardErrors = result.StandardErrors,
-            Covariance = result.Covariance,
-            RowsUsed = data.MaxPeriod + 1,
-            CustomersUsed = total,
-        };
+        return MaximumLikelihood.Fit(Names, Objective, start, [], new FitSample(data.MaxPeriod + 1, total), options, BoundaryRules.ShiftedBetaGeometric, p => new ShiftedBetaGeometricModel(p[0], p[1]));
     }
 
     /// <summary>Total log-likelihood of the data at this model's parameters.</summary>

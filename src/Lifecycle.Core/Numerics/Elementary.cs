@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Lifecycle.Numerics;
 
 /// <summary>log(1+x) and exp(x)−1 accurate for small x (the BCL's LogP1 is computed as log(x + 1)).</summary>
@@ -19,6 +21,15 @@ internal static class Elementary
         }
 
         return Math.Log(u) * x / (u - 1);
+    }
+
+    /// <summary>ln(1 + x) for four x &gt; −1 at once (the same correction; Vector256.Log is within 3 ulp).</summary>
+    public static Vector256<double> Log1P(Vector256<double> x)
+    {
+        var u = Vector256<double>.One + x;
+        var exact = Vector256.Equals(u, Vector256<double>.One);
+        var corrected = Vector256.Log(u) * x / (u - Vector256<double>.One);
+        return Vector256.ConditionalSelect(exact, x, corrected);
     }
 
     /// <summary>eˣ − 1, accurate when |x| is tiny.</summary>

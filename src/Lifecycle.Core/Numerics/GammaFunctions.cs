@@ -55,6 +55,13 @@ internal static class GammaFunctions
             return LanczosLogGamma(x);
         }
 
+        if (x > 0)
+        {
+            // Γ(x) = Γ(1+x)/x: exact recurrence, and finite down to the smallest subnormal (the reflection formula
+            // overflows π/sin(πx) there: lnΓ(5e-324) must be 744.44, not ∞).
+            return LanczosLogGamma(1 + x) - Math.Log(x);
+        }
+
         if (x == Math.Floor(x))
         {
             sign = 0;

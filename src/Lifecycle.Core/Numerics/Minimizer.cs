@@ -27,6 +27,9 @@ internal enum MinimizerExit
 
     /// <summary>The Nelder–Mead simplex collapsed below the tolerance (converged for a derivative-free search).</summary>
     SimplexTolerance,
+
+    /// <summary>The caller's <see cref="MinimizerOptions.Monitor"/> asked to stop (for example a parameter running to a boundary).</summary>
+    Stopped,
 }
 
 /// <summary>Options for <see cref="Minimizer"/>.</summary>
@@ -40,6 +43,9 @@ internal sealed record MinimizerOptions
 
     /// <summary>Gets the iteration budget of each method.</summary>
     public int MaxIterations { get; init; } = 500;
+
+    /// <summary>Gets a callback run after every accepted BFGS step with the iteration, point and value; returning true stops the search (exit <see cref="MinimizerExit.Stopped"/>, no fallback).</summary>
+    public Func<int, double[], double, bool>? Monitor { get; init; }
 }
 
 /// <summary>Outcome of a minimization: the best point found, always returned, with how and why the search stopped.</summary>
@@ -77,7 +83,7 @@ internal static class Minimizer
     {
         options ??= new MinimizerOptions();
         var first = Bfgs(f, start, options);
-        if (first.Converged || first.Exit == MinimizerExit.NonFiniteStart)
+        if (first.Converged || first.Exit is MinimizerExit.NonFiniteStart or MinimizerExit.Stopped)
         {
             return first;
         }
@@ -192,6 +198,11 @@ internal static class Minimizer
                         h[i, j] += (-rho * ((hy[i] * s[j]) + (s[i] * hy[j]))) + (((rho * rho * yhy) + rho) * s[i] * s[j]);
                     }
                 }
+            }
+
+            if (options.Monitor is { } monitor && monitor(iteration, x, fx))
+            {
+                return new MinimizationResult(x, fx, g, false, MinimizerExit.Stopped, iteration, evaluations, NormInf(g), "BFGS");
             }
 
             if (change <= options.FunctionTolerance * Math.Max(1, Math.Abs(fOld)) && stepNorm <= 1e-12 * Math.Max(1, xNorm))

@@ -44,8 +44,13 @@ internal static class Quadrature
     ];
 
     /// <summary>∫ₐᵇ f(u) du to relative tolerance <paramref name="relativeTolerance"/> (or an absolute floor of 1e-300).</summary>
-    public static double Integrate(Func<double, double> f, double a, double b, double relativeTolerance = 1e-13, int maxIntervals = 400)
+    public static double Integrate(Func<double, double> f, double a, double b, double relativeTolerance = 1e-13, int maxIntervals = 400) =>
+        Integrate(f, a, b, relativeTolerance, maxIntervals, out _);
+
+    /// <summary>∫ₐᵇ f(u) du as <see cref="Integrate(Func{double, double}, double, double, double, int)"/>, with the final absolute error estimate (callers that must not return an unconverged value check it).</summary>
+    public static double Integrate(Func<double, double> f, double a, double b, double relativeTolerance, int maxIntervals, out double errorEstimate)
     {
+        errorEstimate = 0;
         if (a == b)
         {
             return 0;
@@ -87,6 +92,7 @@ internal static class Quadrature
             }
         }
 
+        errorEstimate = error;
         return total;
     }
 

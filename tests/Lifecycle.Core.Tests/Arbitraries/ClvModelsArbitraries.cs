@@ -6,6 +6,9 @@ namespace Lifecycle.Tests.Arbitraries;
 /// <summary>Pareto/NBD parameters.</summary>
 public readonly record struct ParetoNbdParameters(double R, double Alpha, double S, double Beta);
 
+/// <summary>A Pareto/NBD customer over the reference-table ranges: x up to 1e6, T in [1e-6, 1e5], t_x in [0, T], and a horizon in [1e-9, 1e4].</summary>
+public readonly record struct ParetoNbdRow(double Frequency, double Recency, double T, double Horizon);
+
 /// <summary>MBG/NBD parameters.</summary>
 public readonly record struct MbgNbdParameters(double R, double Alpha, double A, double B);
 
@@ -21,13 +24,23 @@ public readonly record struct CustomerSample(double[] Frequency, double[] Recenc
 /// <summary>FsCheck generators for Pareto/NBD, MBG/NBD, BG/BB and sBG.</summary>
 public static class ClvModelsArbitraries
 {
-    /// <summary>Pareto/NBD parameters: r, s in [0.05, 5], α, β in [0.1, 100], log-uniform.</summary>
+    /// <summary>Pareto/NBD parameters over the reference-table ranges, log-uniform: r in [1e-3, 1e4], α, β in [1e-3, 1e6], s in [1e-3, 1e6].</summary>
     public static Arbitrary<ParetoNbdParameters> ParetoNbdParameters() =>
-        (from r in LogUniform(0.05, 5)
-         from alpha in LogUniform(0.1, 100)
-         from s in LogUniform(0.05, 5)
-         from beta in LogUniform(0.1, 100)
+        (from r in LogUniform(1e-3, 1e4)
+         from alpha in LogUniform(1e-3, 1e6)
+         from s in LogUniform(1e-3, 1e6)
+         from beta in LogUniform(1e-3, 1e6)
          select new ParetoNbdParameters(r, alpha, s, beta)).ToArbitrary();
+
+    /// <summary>Pareto/NBD customers: x = 0 (then t_x = 0) or log-uniform in [1, 1e6], T log-uniform in [1e-6, 1e5], t_x uniform in [0, T] with t_x = T and t_x = 0 generated on purpose.</summary>
+    public static Arbitrary<ParetoNbdRow> ParetoNbdRow() =>
+        (from lx in Gen.Choose(-1500, 6000)
+         from t in LogUniform(1e-6, 1e5)
+         from u in Gen.Choose(-50, 1050)
+         from h in LogUniform(1e-9, 1e4)
+         let x = lx < 0 ? 0 : Math.Round(Math.Pow(10, lx / 1000.0))
+         let tx = x == 0 ? 0 : t * Math.Clamp(u, 0, 1000) / 1000.0
+         select new ParetoNbdRow(x, tx, t, h)).ToArbitrary();
 
     /// <summary>MBG/NBD parameters: r, a in [0.05, 5], α in [0.1, 100], b in [0.05, 20].</summary>
     public static Arbitrary<MbgNbdParameters> MbgNbdParameters() =>

@@ -58,7 +58,7 @@ public sealed class BgNbdFitTests
         var ages = Enumerable.Range(0, 4000).Select(_ => (1 + random.Next(200)) / 7.0).ToArray();
         var data = Truth.Simulate(ages, random, 1.0 / 7);
         var raw = BgNbdLikelihood.Create(data.Frequency, data.Recency, data.T, [], "BG/NBD", 1);
-        var rawFit = MaximumLikelihood.Fit(["r", "alpha", "a", "b"], raw.MeanNegativeLogLikelihood, [1, raw.MeanAge, 1, 1], [], raw.TotalWeight, new FitOptions(), p => p);
+        var rawFit = MaximumLikelihood.Fit(["r", "alpha", "a", "b"], raw.MeanNegativeLogLikelihood, [1, raw.MeanAge, 1, 1], [], new FitSample(data.Count, raw.TotalWeight), new FitOptions(), BoundaryRules.BetaGeometric, p => p);
         var compressed = data.Compress();
         Assert.True(compressed.Count < data.Count);
         var fit = BgNbdModel.Fit(compressed);
@@ -94,7 +94,7 @@ public sealed class BgNbdFitTests
     {
         var s = Cdnow.Summaries;
         var raw = BgNbdLikelihood.Create(s.Frequency, s.Recency, s.T, [], "BG/NBD", 1);
-        var rawFit = MaximumLikelihood.Fit(["r", "alpha", "a", "b"], raw.MeanNegativeLogLikelihood, [1, raw.MeanAge, 1, 1], [], raw.TotalWeight, new FitOptions(), p => p);
+        var rawFit = MaximumLikelihood.Fit(["r", "alpha", "a", "b"], raw.MeanNegativeLogLikelihood, [1, raw.MeanAge, 1, 1], [], new FitSample(s.Count, raw.TotalWeight), new FitOptions(), BoundaryRules.BetaGeometric, p => p);
         var fit = BgNbdModel.Fit(s);
         Assert.True(s.Compress().Count < s.Count);
         for (var i = 0; i < 4; i++)

@@ -10,20 +10,27 @@ public sealed class ClvModelsPropertyTests
 {
     private static readonly double[] Horizons = [0, 0.1, 1, 5, 20, 52, 100, 500];
 
-    [Property(Arbitrary = [typeof(ClvModelsArbitraries), typeof(ClvArbitraries)], MaxTest = 60)]
-    public void ParetoNbd_ProbabilitiesInUnitIntervalAndExpectationsMonotone(ParetoNbdParameters p, CountSummary c)
+    [Property(Arbitrary = [typeof(ClvModelsArbitraries)], MaxTest = 200)]
+    public void ParetoNbd_WideRanges_PredictionsFiniteInRangeAndWithinTheirBounds(ParetoNbdParameters p, ParetoNbdRow c)
     {
-        var m = new ParetoNbdModel(p.R, p.Alpha, p.S, p.Beta, TimeUnit.Weeks);
+        // Every generated case is checked (no discards). Besides range and monotonicity, each expectation is held between
+        // closed-form bounds: E[Y(t)] lies between the alive customer's rate (r+x)/(α+T) times P(alive) times the expected time
+        // alive of an alive customer, from below by t (1+t/(β+T))^{−s}, and from above by t (no dropout: the NBD limit).
+        var m = new ParetoNbdModel(p.R, p.Alpha, p.S, p.Beta, TimeUnit.Days);
         var alive = m.ProbabilityAlive(c.Frequency, c.Recency, c.T);
         Assert.InRange(alive, 0, 1);
+        Assert.True(double.IsFinite(m.LogLikelihood(c.Frequency, c.Recency, c.T)));
         double previousY = 0, previousX = 0, previousAlive = alive;
-        foreach (var h in Horizons)
+        foreach (var h in (double[])[0, c.Horizon * 1e-3, c.Horizon, c.Horizon * 10])
         {
             var y = m.ConditionalExpectedTransactions(h, c.Frequency, c.Recency, c.T);
             var x = m.ExpectedTransactions(h);
             var a = m.ProbabilityAliveAt(h, c.Frequency, c.Recency, c.T);
+            var rate = (p.R + c.Frequency) / (p.Alpha + c.T);
+            var lower = alive * rate * h * Math.Exp(-p.S * Math.Log(1 + (h / (p.Beta + c.T))));
             Assert.True(double.IsFinite(y) && y >= previousY * (1 - 1e-12), FormattableString.Invariant($"E[Y({h})] = {y:R} < {previousY:R}"));
-            Assert.True(double.IsFinite(x) && x >= previousX * (1 - 1e-12));
+            Assert.True(y <= alive * rate * h * (1 + 1e-9) && y >= lower * (1 - 1e-9), FormattableString.Invariant($"E[Y({h})] = {y:R} outside [{lower:R}, {alive * rate * h:R}]"));
+            Assert.True(double.IsFinite(x) && x >= previousX * (1 - 1e-12) && x <= p.R / p.Alpha * h * (1 + 1e-9), FormattableString.Invariant($"E[X({h})] = {x:R}"));
             Assert.True(a <= previousAlive * (1 + 1e-12) && a >= 0);
             previousY = y;
             previousX = x;
@@ -93,13 +100,13 @@ public sealed class ClvModelsPropertyTests
     }
 
     [Property(Arbitrary = [typeof(ClvModelsArbitraries)], MaxTest = 25)]
-    public void CountModels_LogLikelihoodIsInvariantToCompression(ParetoNbdParameters p, CustomerSample sample)
+    public void CountModels_LogLikelihoodIsInvariantToCompression(ParetoNbdParameters p, MbgNbdParameters q, CustomerSample sample)
     {
         // Summing per-customer log-likelihoods equals the weighted sum over compressed rows.
         var compressed = CompressedSummaries.Create(sample.Frequency, sample.Recency, sample.T, [], TimeUnit.Weeks);
         Assert.True(compressed.Count <= sample.Frequency.Length);
         var pareto = new ParetoNbdModel(p.R, p.Alpha, p.S, p.Beta, TimeUnit.Weeks);
-        var mbg = new MbgNbdModel(p.R, p.Alpha, p.S, p.Beta, TimeUnit.Weeks);
+        var mbg = new MbgNbdModel(q.R, q.Alpha, q.A, q.B, TimeUnit.Weeks);
         double sumPareto = 0, sumMbg = 0;
         for (var i = 0; i < sample.Frequency.Length; i++)
         {
