@@ -239,7 +239,7 @@ public sealed class ParetoNbdGradientTests
     [InlineData(0.8, 30.0, 0.9, 0.5)]
     public void Gradient_MatchesCentralDifferences(double r, double alpha, double s, double beta)
     {
-        // Rows cover x = 0, large x, t_x = T, and (for the last cases) z > 0.9, where the fallback is used.
+        // Rows cover x = 0, large x, t_x = T, and (for the last cases) z > 0.9, where A0 is integrated by quadrature.
         double[] x = [0, 1, 2, 26, 221, 5];
         double[] tx = [0, 0.5, 30.43, 30.86, 103.42857, 7];
         double[] t = [38.86, 38.86, 38.86, 31, 103.57143, 7];
