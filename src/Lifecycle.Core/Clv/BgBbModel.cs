@@ -263,6 +263,44 @@ public sealed class BgBbModel : ITransactionModel, IParametricModel
         return Math.Min(1, Math.Exp(log));
     }
 
+    /// <summary>Simulates customers from this model over <paramref name="opportunities"/> transaction opportunities.</summary>
+    /// <param name="customers">Number of customers, &gt;= 0.</param>
+    /// <param name="opportunities">Opportunities n per customer, 1..10,000.</param>
+    /// <param name="random">The source of randomness (seed it for reproducible data).</param>
+    /// <returns>The compressed (x, t_x, n) rows with weights.</returns>
+    /// <remarks>Each customer draws a transaction probability p ~ Beta(α, β) and a dropout probability θ ~ Beta(γ, δ); at each opportunity an active customer first drops out with probability θ, otherwise transacts with probability p (Fader, Hardie &amp; Shang 2010).</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="random"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A count is outside its range.</exception>
+    public DiscreteSummaries Simulate(int customers, int opportunities, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentOutOfRangeException.ThrowIfNegative(customers);
+        if (opportunities is < 1 or > 10_000)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(opportunities), opportunities, "must be between 1 and 10,000", "pass the number of transaction opportunities");
+        }
+
+        var x = new double[customers];
+        var tx = new double[customers];
+        var n = new double[customers];
+        for (var i = 0; i < customers; i++)
+        {
+            var p = RandomVariates.Beta(random, Alpha, Beta);
+            var theta = RandomVariates.Beta(random, Gamma, Delta);
+            n[i] = opportunities;
+            for (var k = 1; k <= opportunities && random.NextDouble() >= theta; k++)
+            {
+                if (random.NextDouble() < p)
+                {
+                    x[i]++;
+                    tx[i] = k;
+                }
+            }
+        }
+
+        return DiscreteSummaries.Create(x, tx, n, []);
+    }
+
     /// <summary>Returns the parameters as text.</summary>
     /// <returns>A culture-invariant description.</returns>
     public override string ToString() => FormattableString.Invariant($"BG/BB(alpha = {Alpha:G6}, beta = {Beta:G6}, gamma = {Gamma:G6}, delta = {Delta:G6})");

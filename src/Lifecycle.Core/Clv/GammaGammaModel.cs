@@ -226,6 +226,32 @@ public sealed class GammaGammaModel : ISpendModel, IParametricModel
         }
     }
 
+    /// <summary>Simulates each customer's mean repeat transaction value given their repeat frequency.</summary>
+    /// <param name="frequency">Repeat transactions x per customer, whole numbers &gt;= 0.</param>
+    /// <param name="random">The source of randomness (seed it for reproducible data).</param>
+    /// <returns>The mean value of each customer's x transactions (0 where x = 0).</returns>
+    /// <remarks>Each customer draws ν ~ Gamma(q, v) (rate v); each transaction value is Gamma(p, ν), so the sum of x values is Gamma(p·x, ν) (Fader, Hardie &amp; Lee 2005b).</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="random"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A frequency is negative, not whole or not finite.</exception>
+    public double[] Simulate(ReadOnlySpan<double> frequency, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var mean = new double[frequency.Length];
+        for (var i = 0; i < frequency.Length; i++)
+        {
+            var x = frequency[i];
+            if (!double.IsFinite(x) || x < 0 || x != Math.Floor(x))
+            {
+                ThrowHelper.ArgumentOutOfRange(nameof(frequency), x, FormattableString.Invariant($"at row {i} must be a whole number >= 0"), "pass repeat purchase counts");
+            }
+
+            var nu = RandomVariates.Gamma(random, Q, V);
+            mean[i] = x == 0 ? 0 : RandomVariates.Gamma(random, P * x, nu) / x;
+        }
+
+        return mean;
+    }
+
     /// <summary>Returns a string with the parameters.</summary>
     /// <returns>For example "Gamma-Gamma(p=6.25, q=3.74, v=15.4)".</returns>
     public override string ToString() => FormattableString.Invariant($"Gamma-Gamma(p={P:G6}, q={Q:G6}, v={V:G6})");

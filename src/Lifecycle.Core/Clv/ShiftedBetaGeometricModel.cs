@@ -222,6 +222,37 @@ public sealed class ShiftedBetaGeometricModel : IParametricModel
         return Math.Exp(Hypergeometric.LogHyp2F1(1, Beta, Alpha + Beta, 1 / (1 + discountRate), out _));
     }
 
+    /// <summary>Simulates one cohort from this model: the number still active at periods 0..<paramref name="periods"/>.</summary>
+    /// <param name="customers">Cohort size at period 0, &gt;= 1.</param>
+    /// <param name="periods">Last period observed, 1..10,000.</param>
+    /// <param name="random">The source of randomness (seed it for reproducible data).</param>
+    /// <returns>The cohort's survival counts.</returns>
+    /// <remarks>Each customer draws a churn probability θ ~ Beta(α, β) and churns at the end of each period with probability θ (Fader &amp; Hardie 2007).</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="random"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A count is outside its range.</exception>
+    public SurvivalData Simulate(int customers, int periods, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentOutOfRangeException.ThrowIfLessThan(customers, 1);
+        if (periods is < 1 or > 10_000)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(periods), periods, "must be between 1 and 10,000", "pass the last period to observe");
+        }
+
+        var active = new double[periods + 1];
+        for (var i = 0; i < customers; i++)
+        {
+            var theta = RandomVariates.Beta(random, Alpha, Beta);
+            active[0]++;
+            for (var t = 1; t <= periods && random.NextDouble() >= theta; t++)
+            {
+                active[t]++;
+            }
+        }
+
+        return SurvivalData.FromCohort(active);
+    }
+
     /// <summary>Returns the parameters as text.</summary>
     /// <returns>A culture-invariant description.</returns>
     public override string ToString() => FormattableString.Invariant($"sBG(alpha = {Alpha:G6}, beta = {Beta:G6})");
