@@ -76,7 +76,7 @@ internal static class FitCommand
             context.Progress.Done();
             if (parse.GetValue(output) is { } outPath)
             {
-                File.WriteAllText(outPath, document.ToString());
+                Output.WriteText(outPath, "--out", document.ToString(), path);
             }
 
             context.Out.Write(parse.GetValue(json) ? document.ToString() : table);
@@ -122,7 +122,7 @@ internal static class FitCommand
 
         if (summary.Count == 0)
         {
-            throw CliInputException.At(path, 2, "no customer rows; the model needs at least one customer");
+            ClvModelsCli.NothingToFit(path, 0);
         }
     }
 

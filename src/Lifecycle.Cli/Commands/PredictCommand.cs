@@ -47,7 +47,7 @@ internal static class PredictCommand
             var (modelName, modelParameters) = ModelFile.Read(modelPath);
             if (modelName is "bgbb" or "sbg")
             {
-                using var special = Output.Open(parse.GetValue(output), context.Out);
+                using var special = Output.Open(parse.GetValue(output), context.Out, path, modelPath, parse.GetValue(spendFile));
                 if (modelName == "bgbb")
                 {
                     ClvModelsCli.PredictDiscrete(modelPath, modelParameters, path, h, replicates, parse.GetValue(seed), special, context.Progress);
@@ -57,7 +57,7 @@ internal static class PredictCommand
                     ClvModelsCli.PredictSurvival(modelPath, modelParameters, path, h, parse.GetValue(rate), special);
                 }
 
-                special.Flush();
+                special.Commit();
                 context.Progress.Done();
                 return CliApp.Success;
             }
@@ -108,7 +108,7 @@ internal static class PredictCommand
                 throw new CliInputException(path + ": " + e.Message, e);
             }
 
-            using (var writer = Output.Open(parse.GetValue(output), context.Out))
+            using (var writer = Output.Open(parse.GetValue(output), context.Out, path, modelPath, parse.GetValue(spendFile)))
             {
                 var header = spend is null ? "customer_id,p_alive,expected_purchases" : "customer_id,p_alive,expected_purchases,expected_spend,clv";
                 if (intervals is not null)
@@ -146,7 +146,7 @@ internal static class PredictCommand
                     writer.WriteLine();
                 }
 
-                writer.Flush();
+                writer.Commit();
             }
 
             return CliApp.Success;
