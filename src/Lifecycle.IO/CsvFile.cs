@@ -125,8 +125,8 @@ internal sealed class CsvFile : IDisposable
 
     /// <summary>
     /// The value of a field: spaces and tabs around it removed, and, when quoted, the quotes removed and doubled quotes
-    /// made single (nothing inside the quotes is trimmed). A quote inside an unquoted value, or text after a closing
-    /// quote, is an error: it is how a cut or hand-edited file shows.
+    /// made single (nothing inside the quotes is trimmed). A quote inside an unquoted value is taken literally; a quoted
+    /// value that does not close at its end, or holds a single quote, is an error: it is how a cut or hand-edited file shows.
     /// </summary>
     public ReadOnlySpan<char> Cell(SepReader.Row row, int column) =>
         Unquote(row[column].Span, ref _scratch, Name, Line(row), column + 1, "column '" + Header[column] + "'");
@@ -138,7 +138,7 @@ internal sealed class CsvFile : IDisposable
         raw = raw.Trim(" \t");
         if (raw.IsEmpty || raw[0] != '"')
         {
-            return raw.Contains('"') ? throw Malformed(raw, name, line, column, what, "has a quote inside an unquoted value") : raw;
+            return raw; // a quote inside an unquoted value is taken literally, as Python's csv and spreadsheets do
         }
 
         if (raw.Length < 2 || raw[^1] != '"')
