@@ -129,11 +129,12 @@ internal sealed class CsvFile : IDisposable
     /// value that does not close at its end, or holds a single quote, is an error: it is how a cut or hand-edited file shows.
     /// </summary>
     public ReadOnlySpan<char> Cell(SepReader.Row row, int column) =>
-        Unquote(row[column].Span, ref _scratch, Name, Line(row), column + 1, "column '" + Header[column] + "'");
+        Unquote(row[column].Span, ref _scratch, Name, row, column, Header[column]);
 
     private char[] _scratch = [];
 
-    private static ReadOnlySpan<char> Unquote(ReadOnlySpan<char> raw, ref char[] scratch, string name, long line, int column, string what)
+    // columnName null: the header row. Messages are built only on the error path, so reading allocates nothing per field.
+    private static ReadOnlySpan<char> Unquote(ReadOnlySpan<char> raw, ref char[] scratch, string name, SepReader.Row row, int column, string? columnName)
     {
         raw = raw.Trim(" \t");
         if (raw.IsEmpty || raw[0] != '"')
@@ -143,7 +144,7 @@ internal sealed class CsvFile : IDisposable
 
         if (raw.Length < 2 || raw[^1] != '"')
         {
-            throw Malformed(raw, name, line, column, what, "opens a quote that does not close at the end of the value");
+            throw Malformed(raw, name, row, column, columnName, "opens a quote that does not close at the end of the value");
         }
 
         var inner = raw[1..^1];
@@ -164,7 +165,7 @@ internal sealed class CsvFile : IDisposable
             {
                 if (i + 1 >= inner.Length || inner[i + 1] != '"')
                 {
-                    throw Malformed(raw, name, line, column, what, "has a single quote inside a quoted value");
+                    throw Malformed(raw, name, row, column, columnName, "has a single quote inside a quoted value");
                 }
 
                 i++;
@@ -176,8 +177,8 @@ internal sealed class CsvFile : IDisposable
         return scratch.AsSpan(0, n);
     }
 
-    private static CsvReadException Malformed(ReadOnlySpan<char> raw, string name, long line, int column, string what, string problem) =>
-        CsvReadException.At(name, line, column, string.Create(CultureInfo.InvariantCulture, $"{what}: '{CsvReadException.Show(raw.ToString())}' {problem}; quote the whole value and write each quote inside it twice (\"say \"\"hi\"\"\")"));
+    private static CsvReadException Malformed(ReadOnlySpan<char> raw, string name, SepReader.Row row, int column, string? columnName, string problem) =>
+        CsvReadException.At(name, Line(row), column + 1, string.Create(CultureInfo.InvariantCulture, $"{(columnName is null ? "a column name" : "column '" + columnName + "'")}: '{CsvReadException.Show(raw.ToString())}' {problem}; quote the whole value and write each quote inside it twice (\"say \"\"hi\"\"\")"));
 
     private static CsvFile Start(SepReader reader, string name, string expected, bool any)
     {
@@ -192,7 +193,7 @@ internal sealed class CsvFile : IDisposable
         var header = new string[row.ColCount];
         for (var i = 0; i < header.Length; i++)
         {
-            header[i] = Unquote(row[i].Span, ref scratch, name, 1, i + 1, "a column name").ToString();
+            header[i] = Unquote(row[i].Span, ref scratch, name, row, i, null).ToString();
         }
 
         for (var i = 0; i < header.Length; i++)

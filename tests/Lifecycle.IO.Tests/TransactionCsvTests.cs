@@ -122,6 +122,7 @@ public sealed class TransactionCsvTests
     [InlineData("a,3/4/2023,1", 2, "'3/4/2023' is not an ISO 8601")]
     [InlineData("a,9999-12-31T23:00-05:00,1", 2, "overflows")]
     [InlineData(",2024-01-01,1", 1, "column 'customer_id': '' is empty")]
+    [InlineData("\"a\"b,2024-01-01,1", 1, "column 'customer_id': '\"a\"b' opens a quote that does not close at the end of the value")]
     public void ReadFile_BadValue_IsAnErrorNamingPositionValueRuleAndFix(string row, int column, string message)
     {
         var e = Scratch.Fails(Header + "a,2024-01-01,1\n" + row + "\n");
