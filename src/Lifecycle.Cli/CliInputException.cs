@@ -22,6 +22,9 @@ internal sealed class CliInputException : Exception
     public static CliInputException At(string file, long line, int column, string columnName, string problem) =>
         new(string.Create(CultureInfo.InvariantCulture, $"{file}:{line}:{column}: {problem} (column '{columnName}')"));
 
+    public static CliInputException At(string file, long line, int column, string problem) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"{file}:{line}:{column}: {problem}"));
+
     public static CliInputException At(string file, long line, string problem) =>
         new(string.Create(CultureInfo.InvariantCulture, $"{file}:{line}: {problem}"));
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Lifecycle.Cli.IO;
+using Lifecycle.IO;
 
 namespace Lifecycle.Cli;
 
@@ -17,6 +18,8 @@ internal sealed class TransactionInputOptions
 
     public Option<string?> DateFormat { get; } = new("--date-format") { Description = "Exact date format, e.g. yyyyMMdd (default: ISO 8601)." };
 
+    public Option<string?> TimeZone { get; } = new("--time-zone") { Description = "Time zone (IANA id, e.g. Europe/Berlin) of timestamps written without an offset, and of the calendar days of every timestamp (default: each timestamp's own offset; UTC without one)." };
+
     public Option<string> Refunds { get; } = new Option<string>("--refunds") { Description = "Negative amounts: reject (error) or exclude (left out and counted).", DefaultValueFactory = _ => "reject" }.WithValues("reject", "exclude");
 
     public void AddTo(Command command)
@@ -27,6 +30,7 @@ internal sealed class TransactionInputOptions
         command.Options.Add(AmountColumn);
         command.Options.Add(DateFormat);
         command.Options.Add(Refunds);
+        command.Options.Add(TimeZone);
     }
 
     public TransactionFileOptions Read(ParseResult parse, bool requireAmount = true) => new()
@@ -35,10 +39,29 @@ internal sealed class TransactionInputOptions
         IdColumn = parse.GetValue(IdColumn)!,
         DateColumn = parse.GetValue(DateColumn)!,
         AmountColumn = parse.GetValue(AmountColumn)!,
-        DateFormat = parse.GetValue(DateFormat),
+        DateFormat = CheckFormat(parse.GetValue(DateFormat)),
+        TimeZone = CommonOptions.ParseTimeZone(parse.GetValue(TimeZone)),
         RequireAmount = requireAmount,
         AllowNegativeAmounts = parse.GetValue(Refunds) == "exclude",
     };
+
+    private static string? CheckFormat(string? format)
+    {
+        try
+        {
+            return format is null ? null : TimestampParser.Exact(format).Format;
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliInputException("--date-format: " + FirstSentence(e.Message) + ".", e);
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return cut >= 0 ? message[..cut] : message;
+    }
 }
 
 /// <summary>Factories for single shared options.</summary>
@@ -62,20 +85,35 @@ internal static class CommonOptions
 
     public static string UnitName(TimeUnit unit) => unit == TimeUnit.Weeks ? "weeks" : "days";
 
-    /// <summary>Parses a date option; a bad value is a usage error naming the option.</summary>
-    public static DateTimeOffset? ParseDate(string? text, string optionName)
+    /// <summary>Parses a date option with the readers' one grammar (ISO 8601 date or date-time); a bad value is a usage error naming the option.</summary>
+    public static DateTimeOffset? ParseDate(string? text, string optionName, TimeZoneInfo? zone = null)
     {
         if (text is null)
         {
             return null;
         }
 
-        if (DateTimeOffset.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date)
-            || DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out date))
+        if (TimestampParser.Iso8601.WithTimeZone(zone).TryParse(text.Trim(), out var date, out var problem))
         {
             return date;
         }
 
-        throw new CliInputException($"{optionName} '{text}' is not a date; use ISO 8601, for example 1997-09-30.");
+        throw new CliInputException($"{optionName} '{text}' {problem}; for example {optionName} 1997-09-30.");
+    }
+
+    /// <summary>Finds a --time-zone by its IANA (or Windows) id; unknown ids are a usage error.</summary>
+    public static TimeZoneInfo? ParseTimeZone(string? id)
+    {
+        if (id is null)
+        {
+            return null;
+        }
+
+        if (TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
+        {
+            return zone;
+        }
+
+        throw new CliInputException($"--time-zone '{id}' is not a known time zone; use an IANA id such as Europe/Berlin, America/New_York or UTC.");
     }
 }

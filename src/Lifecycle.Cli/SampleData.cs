@@ -15,18 +15,11 @@ internal static class SampleData
     /// <summary>The calibration end used throughout the literature for this sample.</summary>
     public static readonly DateTimeOffset CalibrationEnd = new(1997, 9, 30, 0, 0, 0, TimeSpan.Zero);
 
-    public static TextReader Open() =>
-        new StreamReader(Assembly.GetExecutingAssembly().GetManifestResourceStream("Lifecycle.Cli.SampleData.CDNOW_sample.txt")
-            ?? throw new InvalidOperationException("The embedded CDNOW sample is missing from the tool."));
+    public static Stream Open() =>
+        Assembly.GetExecutingAssembly().GetManifestResourceStream("Lifecycle.Cli.SampleData.CDNOW_sample.txt")
+            ?? throw new InvalidOperationException("The embedded CDNOW sample is missing from the tool.");
 
-    public static IEnumerable<TransactionRow> Read()
-    {
-        using var reader = Open();
-        foreach (var row in TransactionCsvReader.Read(reader, DisplayName, new TransactionFileOptions { Format = "cdnow" }))
-        {
-            yield return row;
-        }
-    }
+    public static IEnumerable<TransactionRow> Read() => TransactionCsvReader.Read(Open(), DisplayName, new TransactionFileOptions { Format = "cdnow" });
 }
 
 /// <summary>Where a verb's transactions come from: a file, or the embedded sample when no file is given.</summary>
@@ -39,7 +32,11 @@ internal sealed class TransactionSource(string? path, TransactionFileOptions opt
     public IEnumerable<TransactionRow> Read() => path is null ? SampleData.Read() : TransactionCsvReader.ReadFile(path, options);
 
     /// <summary>The last transaction date (a first pass), used as the observation end when none is given.</summary>
-    public DateTimeOffset LastDate()
+    public DateTimeOffset LastDate() =>
+        TryLastDate() ?? throw CliInputException.At(Name, 2, 1, "no transactions: the file has a header but no rows; add transactions or check the file");
+
+    /// <summary>The last transaction date, or null for a file with a header and no rows.</summary>
+    public DateTimeOffset? TryLastDate()
     {
         DateTimeOffset? last = null;
         foreach (var row in Read())
@@ -50,6 +47,6 @@ internal sealed class TransactionSource(string? path, TransactionFileOptions opt
             }
         }
 
-        return last ?? throw new CliInputException($"{Name}: no transactions (the file has a header but no rows); add transactions or check the file.");
+        return last;
     }
 }

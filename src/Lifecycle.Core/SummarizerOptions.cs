@@ -12,8 +12,11 @@ public enum RefundPolicy
 
 /// <summary>Options for <see cref="TransactionSummarizer{TKey}"/>: the observation window, the period rule and the time unit.</summary>
 /// <remarks>
-/// Instants are bucketed into periods of <see cref="Period"/> counted from 0001-01-01 in UTC shifted by
-/// <see cref="PeriodOffset"/> (use the offset of your business day, for example <c>TimeSpan.FromHours(2)</c>).
+/// <para>The period rule: an instant is bucketed into periods of <see cref="Period"/> counted from 0001-01-01 on the
+/// wall clock of its own offset (so <c>2024-03-01T23:30+09:00</c> is on 1 March, the customer's Tokyo day), or on the
+/// clock of <see cref="TimeZone"/> when one is set (<see cref="TimeZoneInfo.Utc"/> gives UTC days for every instant);
+/// <see cref="PeriodOffset"/> then shifts the boundaries on that clock (for example <c>TimeSpan.FromHours(-4)</c> for
+/// business days that end at 04:00).</para>
 /// Purchases in the same period count as one transaction whose value is their sum. Recency and age are
 /// whole numbers of periods converted into <see cref="Unit"/>. The period that contains
 /// <see cref="ObservationEnd"/> is included in full; so is the one containing <see cref="CalibrationEnd"/>.
@@ -69,8 +72,8 @@ public sealed record SummarizerOptions
         }
     }
 
-    /// <summary>Gets the shift of period boundaries from UTC midnight.</summary>
-    /// <value>Default zero (periods start at 00:00 UTC). Must lie within ±14 hours.</value>
+    /// <summary>Gets the shift of period boundaries from midnight on the period clock (each instant's own offset, or <see cref="TimeZone"/>).</summary>
+    /// <value>Default zero (periods start at 00:00 on the period clock). Must lie within ±14 hours.</value>
     /// <exception cref="ArgumentOutOfRangeException">The offset is outside ±14 hours.</exception>
     public TimeSpan PeriodOffset
     {
@@ -86,6 +89,10 @@ public sealed record SummarizerOptions
         }
     }
 
+    /// <summary>Gets the time zone whose calendar the periods follow, or <c>null</c> for each instant's own offset.</summary>
+    /// <value>Default <c>null</c>: an instant's day is the day of the offset it was written with (UTC for instants without one).</value>
+    public TimeZoneInfo? TimeZone { get; init; }
+
     /// <summary>Gets a value indicating whether the first purchase period is included in the monetary value.</summary>
     /// <value>Default <c>false</c>: monetary value is the mean value of the repeat periods, as the Gamma-Gamma model expects.</value>
     public bool IncludeFirstPurchaseInMonetaryValue { get; init; }
@@ -95,7 +102,13 @@ public sealed record SummarizerOptions
     public RefundPolicy Refunds { get; init; }
 
     // Periods are at least a minute long, so indices since year 1 stay below int.MaxValue.
-    internal int PeriodOf(DateTimeOffset instant) => (int)((instant.UtcTicks + _periodOffset.Ticks) / _period.Ticks);
+    internal int PeriodOf(DateTimeOffset instant)
+    {
+        var clock = TimeZone is null ? instant.Ticks
+            : ReferenceEquals(TimeZone, TimeZoneInfo.Utc) ? instant.UtcTicks
+            : TimeZoneInfo.ConvertTime(instant, TimeZone).Ticks;
+        return (int)((clock + _periodOffset.Ticks) / _period.Ticks);
+    }
 
     internal double UnitsPerPeriod => _period.TotalDays / (_unit == TimeUnit.Weeks ? 7.0 : 1.0);
 }

@@ -106,8 +106,8 @@ public sealed class AnalyzeCommandTests
     [InlineData("customer_id,date,amount\n", "", "no transactions")]
     [InlineData("customer_id,day,amount\na,2024-01-01,1\n", ":1:", "missing column(s) 'date'")]
     [InlineData("customer_id,date,amount\na,2024-01-01,1,9\n", ":2:", "ragged row")]
-    [InlineData("customer_id,date,amount\na,01/02/2024,1\n", ":2:2:", "as a date")]
-    [InlineData("customer_id,date,amount\na,2024-01-01,1\na,2024-01-02,$4\n", ":3:3:", "as an amount")]
+    [InlineData("customer_id,date,amount\na,01/02/2024,1\n", ":2:2:", "'01/02/2024' is not an ISO 8601")]
+    [InlineData("customer_id,date,amount\na,2024-01-01,1\na,2024-01-02,$4\n", ":3:3:", "'$4' is not a number")]
     [InlineData("customer_id,date,amount\na,2024-01-01,1\na,2024-01-02,-4\n", ":3:3:", "negative")]
     public void Analyze_BadInput_ExitsWith2AndWritesNothing(string content, string location, string problem)
     {

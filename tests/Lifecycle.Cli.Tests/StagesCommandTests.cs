@@ -71,7 +71,7 @@ public sealed class StagesCommandTests
         var file = CliRunner.TempFile("event_id,customer_id,timestamp,kind\ne1,a,2025-01-01,webinar\n");
         var (code, _, error) = CliRunner.Run("stages", file);
         Assert.Equal(2, code);
-        Assert.Contains(":2:4: unknown event kind 'webinar'", error, StringComparison.Ordinal);
+        Assert.Contains(":2:4: column 'kind': 'webinar' is not a known event kind", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -90,14 +90,14 @@ public sealed class StagesCommandTests
         var file = CliRunner.TempFile("event_id,customer_id,timestamp,kind,amount,score\ne1,a,2025-01-01,csat_response,,NaN\n");
         var (code, _, error) = CliRunner.Run("stages", file);
         Assert.Equal(2, code);
-        Assert.Contains("finite", error, StringComparison.Ordinal);
+        Assert.Contains(":2:6: column 'score': 'NaN' is not a number", error, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData(",a,2025-01-01,touch", "the event id is empty")]
-    [InlineData("e1,a,,touch", "the timestamp is empty")]
-    [InlineData("e1,a,yesterday,touch", "'yesterday' is not a date")]
-    [InlineData("e1,,2025-01-01,touch", "the customer id is empty")]
+    [InlineData(",a,2025-01-01,touch", "column 'event_id': '' is empty")]
+    [InlineData("e1,a,,touch", "column 'timestamp': '' is not an ISO 8601")]
+    [InlineData("e1,a,yesterday,touch", "'yesterday' is not an ISO 8601")]
+    [InlineData("e1,,2025-01-01,touch", "column 'customer_id': '' is empty")]
     public void Stages_MissingValues_AreBadInput(string row, string expected)
     {
         var file = CliRunner.TempFile("event_id,customer_id,timestamp,kind\n" + row + "\n");

@@ -163,6 +163,27 @@ public sealed class SummarizerTests
     }
 
     [Fact]
+    public void PeriodRule_IsTheDayOfEachTimestampsOwnOffset_OrOfTheTimeZone()
+    {
+        // 08:00 and 23:30 on 1 March in Tokyo: one Tokyo day, but 29 Feb and 1 Mar in UTC.
+        var tokyo = TimeSpan.FromHours(9);
+        var morning = new DateTimeOffset(2024, 3, 1, 8, 0, 0, tokyo);
+        var night = new DateTimeOffset(2024, 3, 1, 23, 30, 0, tokyo);
+        var own = new TransactionSummarizer<string>(new SummarizerOptions(SummaryArbitraries.End));
+        var utc = new TransactionSummarizer<string>(new SummarizerOptions(SummaryArbitraries.End) { TimeZone = TimeZoneInfo.Utc });
+        var newYork = new TransactionSummarizer<string>(new SummarizerOptions(SummaryArbitraries.End) { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York") });
+        foreach (var s in new[] { own, utc, newYork })
+        {
+            s.Add("a", morning, 1m);
+            s.Add("a", night, 1m);
+        }
+
+        Assert.Equal(0, own.Build()[0].Frequency);
+        Assert.Equal(1, utc.Build()[0].Frequency);
+        Assert.Equal(1, newYork.Build()[0].Frequency); // 29 Feb 18:00 and 1 Mar 09:30 in New York
+    }
+
+    [Fact]
     public void PeriodOffset_MovesDayBoundary()
     {
         var late = new DateTimeOffset(2024, 1, 1, 23, 30, 0, TimeSpan.Zero);

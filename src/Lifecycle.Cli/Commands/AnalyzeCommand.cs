@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Lifecycle.Cli.Analyze;
 using Lifecycle.Cli.IO;
+using Lifecycle.IO;
 
 namespace Lifecycle.Cli.Commands;
 
@@ -81,36 +82,63 @@ internal static class AnalyzeCommand
         return command;
     }
 
-    /// <summary>Writes the three files into a temporary sibling directory first, so a failure leaves no half-written output.</summary>
+    /// <summary>
+    /// Writes the three files, each atomically (Lifecycle.IO's <see cref="AtomicFile"/>: a temporary file beside it, then
+    /// a rename), so an interrupted or failed run leaves each file old or new and complete. Temporaries of killed runs
+    /// (and the <c>.NAME.tmp-PID</c> staging directories older versions left) are removed first.
+    /// </summary>
     private static void WriteAtomically(string directory, AnalysisResult result)
     {
         var full = Path.GetFullPath(directory);
-        var parent = Path.GetDirectoryName(full) ?? ".";
-        Directory.CreateDirectory(parent);
-        var staging = Path.Combine(parent, "." + Path.GetFileName(full) + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-        Directory.CreateDirectory(staging);
-        try
+        if (File.Exists(full))
         {
-            File.WriteAllText(Path.Combine(staging, "report.html"), ReportWriter.Render(result));
-            using (var writer = new StreamWriter(Path.Combine(staging, "customers.csv")))
-            {
-                DataWriters.WriteCustomers(writer, result);
-            }
+            throw new CliInputException($"--out {directory} is a file; analyze writes a directory (report.html, customers.csv, summary.json): give a directory path.");
+        }
 
-            using (var writer = new StreamWriter(Path.Combine(staging, "summary.json")))
-            {
-                DataWriters.WriteSummary(writer, result);
-            }
+        var parent = Path.GetDirectoryName(full) ?? ".";
+        if (!Directory.Exists(parent))
+        {
+            throw new CliInputException($"--out {directory}: the directory {parent} does not exist; create it first or choose another path.");
+        }
 
-            Directory.CreateDirectory(full);
-            foreach (var name in new[] { "report.html", "customers.csv", "summary.json" })
+        RemoveStaleStaging(parent, Path.GetFileName(full));
+        Directory.CreateDirectory(full);
+        var files = new (string Name, Action<TextWriter> Write)[]
+        {
+            ("report.html", w => w.Write(ReportWriter.Render(result))),
+            ("customers.csv", w => DataWriters.WriteCustomers(w, result)),
+            ("summary.json", w => DataWriters.WriteSummary(w, result)),
+        };
+        foreach (var (name, write) in files)
+        {
+            AtomicFile.RemoveStale(full, name);
+            AtomicFile.WriteText(Path.Combine(full, name), write);
+        }
+    }
+
+    // Before atomic files, analyze staged into ".NAME.tmp-PID" beside the output; a kill left them behind for good.
+    private static void RemoveStaleStaging(string parent, string name)
+    {
+        foreach (var staging in Directory.EnumerateDirectories(parent, "." + name + ".tmp-*"))
+        {
+            var pid = Path.GetFileName(staging)[(name.Length + 6)..];
+            if (int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && !IsRunning(id))
             {
-                File.Move(Path.Combine(staging, name), Path.Combine(full, name), overwrite: true);
+                Directory.Delete(staging, recursive: true);
             }
         }
-        finally
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
         {
-            Directory.Delete(staging, recursive: true);
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 

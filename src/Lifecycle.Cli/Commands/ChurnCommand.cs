@@ -71,7 +71,7 @@ internal static class ChurnCommand
             var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(transactions);
             var report = ChurnAnalysis.Analyze<string>(span, calendar, observationEnd, new InactivityChurn<string>(TimeSpan.FromDays(days)));
             var cohorts = CohortMatrix.FromTransactions<string>(span, calendar, observationEnd);
-            using (var writer = Output.Open(parse.GetValue(output), context.Out))
+            using (var writer = Output.Open(parse.GetValue(output), context.Out, source.Name))
             {
                 if (parse.GetValue(json))
                 {
@@ -82,7 +82,7 @@ internal static class ChurnCommand
                     WriteTables(writer, report, cohorts);
                 }
 
-                writer.Flush();
+                writer.Commit();
             }
 
             context.Error.WriteLine(FormattableString.Invariant($"{source.Name}: {transactions.Count} transactions, {report.Customers} customers; {report.Periods.Count} complete periods before {observationEnd:yyyy-MM-dd}; excluded: {report.RecordsAfterObservationEnd} at or after the end, {refunds} refunds."));

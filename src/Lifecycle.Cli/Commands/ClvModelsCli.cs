@@ -1,8 +1,7 @@
 using System.Globalization;
-using CsvHelper;
-using CsvHelper.Configuration;
 using Lifecycle.Clv;
 using Lifecycle.Cli.IO;
+using Lifecycle.IO;
 
 namespace Lifecycle.Cli.Commands;
 
@@ -98,38 +97,39 @@ internal static class ClvModelsCli
     /// <summary>Reads a discrete (BG/BB) CSV: frequency,recency,periods[,weight|weights].</summary>
     public static (DiscreteSummaries Data, double[] X, double[] Tx, double[] N, double[] W) ReadDiscrete(string path)
     {
-        var rows = ReadNumbers(path, [["frequency", "x"], ["recency", "t_x"], ["periods", "n"], ["weight", "weights"]], 3, "frequency,recency,periods[,weight]");
-        var (x, tx, n) = (rows.Columns[0], rows.Columns[1], rows.Columns[2]);
-        var w = rows.Columns[3] ?? [.. x.Select(_ => 1.0)];
+        var rows = DiscreteCsv.ReadFile(path);
+        NothingToFit(path, rows.Lines.Count);
+        double[] x = [.. rows.Frequency], tx = [.. rows.Recency], n = [.. rows.Periods];
+        var w = rows.Weights is { } weights ? [.. weights] : x.Select(_ => 1.0).ToArray();
         try
         {
             return (DiscreteSummaries.Create(x, tx, n, w), x, tx, n, w);
         }
         catch (ArgumentException e)
         {
-            throw new CliInputException(path + ": " + RowToLine(e.Message, rows.Lines), e);
+            throw new CliInputException(path + ": " + RowToLine(e.Message, [.. rows.Lines]), e);
+        }
+    }
+
+    /// <summary>A header without rows: a plain "nothing to fit", with the position where rows should start.</summary>
+    internal static void NothingToFit(string path, int rows)
+    {
+        if (rows == 0)
+        {
+            throw CliInputException.At(path, 2, 1, "nothing to fit: the file has a header but no rows; add data rows below the header");
         }
     }
 
     /// <summary>Reads a cohort survival CSV: period,active[,cohort]; each cohort's first row is its size at period 0.</summary>
     public static (SurvivalData Data, double CohortSize) ReadCohorts(string path)
     {
-        var file = ReadRaw(path, "period,active[,cohort]");
-        var period = SummaryCsvReader.Find(file.Header, ["period"]);
-        var active = SummaryCsvReader.Find(file.Header, ["active"]);
-        var cohort = SummaryCsvReader.Find(file.Header, ["cohort"]);
-        if (period < 0 || active < 0)
-        {
-            throw CliInputException.At(path, 1, $"missing column(s) {(period < 0 ? "period " : string.Empty)}{(active < 0 ? "active" : string.Empty)}; the header has {string.Join(",", file.Header)}. Expected period,active[,cohort]");
-        }
-
+        var file = CohortCsv.ReadFile(path);
+        NothingToFit(path, file.Lines.Count);
         var cohorts = new List<(string Name, List<double> Active)>();
         var expectedPeriod = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (line, fields) in file.Rows)
+        for (var i = 0; i < file.Lines.Count; i++)
         {
-            var name = cohort < 0 ? string.Empty : fields[cohort];
-            var t = SummaryCsvReader.Number(fields[period], path, line, period, "period");
-            var a = SummaryCsvReader.Number(fields[active], path, line, active, "active");
+            var (name, t, a, line) = (file.Cohort[i], file.Period[i], file.Active[i], file.Lines[i]);
             if (!expectedPeriod.TryGetValue(name, out var next))
             {
                 cohorts.Add((name, []));
@@ -138,22 +138,22 @@ internal static class ClvModelsCli
 
             if (t != next)
             {
-                throw CliInputException.At(path, line, period + 1, "period", string.Create(CultureInfo.InvariantCulture, $"period {t} out of order; expected {next} (each cohort lists periods 0, 1, 2, ... in order, starting with its size at period 0)"));
+                throw CliInputException.At(path, line, file.PeriodColumn, "period", string.Create(CultureInfo.InvariantCulture, $"period {t} out of order; expected {next} (each cohort lists periods 0, 1, 2, ... in order, starting with its size at period 0)"));
             }
 
             var list = cohorts.First(c => c.Name == name).Active;
             if (list.Count > 0 && a > list[^1])
             {
-                throw CliInputException.At(path, line, active + 1, "active", string.Create(CultureInfo.InvariantCulture, $"{a} active exceeds the {list[^1]} of the period before; a cohort can only shrink"));
+                throw CliInputException.At(path, line, file.ActiveColumn, "active", string.Create(CultureInfo.InvariantCulture, $"{a} active exceeds the {list[^1]} of the period before; a cohort can only shrink"));
             }
 
             list.Add(a);
             expectedPeriod[name] = next + 1;
         }
 
-        if (cohorts.Count == 0 || cohorts.Any(c => c.Active.Count < 2))
+        if (cohorts.Any(c => c.Active.Count < 2))
         {
-            throw CliInputException.At(path, 2, "each cohort needs its size at period 0 and at least one later count");
+            throw CliInputException.At(path, 2, 1, "each cohort needs its size at period 0 and at least one later count");
         }
 
         return (SurvivalData.FromCohorts(cohorts.Select(c => (IReadOnlyList<double>)c.Active)), cohorts.Sum(c => c.Active[0]));
@@ -170,73 +170,6 @@ internal static class ClvModelsCli
         }
 
         result[quantity] = (lower, upper);
-    }
-
-    private static (double[][] Columns, long[] Lines) ReadNumbers(string path, string[][] names, int required, string expected)
-    {
-        var file = ReadRaw(path, expected);
-        var index = names.Select(n => SummaryCsvReader.Find(file.Header, n)).ToArray();
-        var missing = Enumerable.Range(0, required).Where(i => index[i] < 0).Select(i => names[i][0]).ToArray();
-        if (missing.Length > 0)
-        {
-            throw CliInputException.At(path, 1, $"missing column(s) {string.Join(", ", missing)}; the header has {string.Join(",", file.Header)}. Expected {expected}");
-        }
-
-        var columns = new double[names.Length][];
-        for (var c = 0; c < names.Length; c++)
-        {
-            if (index[c] < 0)
-            {
-                columns[c] = null!;
-                continue;
-            }
-
-            columns[c] = [.. file.Rows.Select(r => SummaryCsvReader.Number(r.Fields[index[c]], path, r.Line, index[c], names[c][0]))];
-        }
-
-        return (columns, [.. file.Rows.Select(r => r.Line)]);
-    }
-
-    private static (string[] Header, List<(long Line, string[] Fields)> Rows) ReadRaw(string path, string expected)
-    {
-        if (!File.Exists(path))
-        {
-            throw new CliInputException($"{path}: file not found; pass the path of a CSV with columns {expected}.");
-        }
-
-        using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null, MissingFieldFound = null, TrimOptions = TrimOptions.Trim };
-        using var csv = new CsvReader(reader, config);
-        if (!csv.Read())
-        {
-            throw CliInputException.At(path, 1, "the file is empty; expected a header row " + expected);
-        }
-
-        csv.ReadHeader();
-        var header = csv.HeaderRecord ?? [];
-        var rows = new List<(long, string[])>();
-        while (csv.Read())
-        {
-            var line = csv.Parser.RawRow;
-            if (csv.Parser.Count == 1 && string.IsNullOrWhiteSpace(csv.Parser[0]))
-            {
-                continue;
-            }
-
-            if (csv.Parser.Count != header.Length)
-            {
-                throw CliInputException.At(path, line, $"ragged row: expected {header.Length} fields as in the header, found {csv.Parser.Count}");
-            }
-
-            rows.Add((line, Enumerable.Range(0, header.Length).Select(i => csv.Parser[i] ?? string.Empty).ToArray()));
-        }
-
-        if (rows.Count == 0)
-        {
-            throw CliInputException.At(path, 2, "no data rows; the model needs at least one row");
-        }
-
-        return (header, rows);
     }
 
     private static string RowToLine(string message, long[] lines)

@@ -35,10 +35,7 @@ internal static class FitCommand
             ModelFile.Write(document, fit);
             if (parse.GetValue(output) is { } outPath)
             {
-                // Atomic (CLI.md): a complete new file or the previous one, never a partial model file.
-                var temporary = outPath + ".tmp";
-                File.WriteAllText(temporary, document.ToString());
-                File.Move(temporary, outPath, overwrite: true);
+                Output.WriteText(outPath, "--out", document.ToString(), path);
             }
 
             context.Out.Write(parse.GetValue(json) ? document.ToString() : Table(family, fit));
@@ -133,7 +130,7 @@ internal static class FitCommand
 
         if (summary.Count == 0)
         {
-            throw CliInputException.At(path, 2, "no customer rows; the model needs at least one customer");
+            ClvModelsCli.NothingToFit(path, 0);
         }
     }
 

@@ -54,7 +54,7 @@ internal static class PredictCommand
                 case ModelDataKind.DiscreteSummaries:
                 case ModelDataKind.Survival:
                 {
-                    using var special = Output.Open(parse.GetValue(output), context.Out);
+                    using var special = Output.Open(parse.GetValue(output), context.Out, path, modelPath, parse.GetValue(spendFile));
                     if (family.Data == ModelDataKind.DiscreteSummaries)
                     {
                         ClvModelsCli.PredictDiscrete(family, (ITransactionModel)model, path, h, replicates, parse.GetValue(seed), special, context.Progress);
@@ -64,7 +64,7 @@ internal static class PredictCommand
                         ClvModelsCli.PredictSurvival((ShiftedBetaGeometricModel)model, path, h, parse.GetValue(rate), special);
                     }
 
-                    special.Flush();
+                    special.Commit();
                     context.Progress.Done();
                     return CliApp.Success;
                 }
@@ -121,7 +121,7 @@ internal static class PredictCommand
             // predict never writes NaN, ±Infinity or a negative expectation: a value the model cannot compute is a failure that says where.
             CheckOutputs(summary, family, ("p_alive", pAlive), ("expected_purchases", expected), ("expected_spend", expectedSpend), ("clv", clv));
 
-            using (var writer = Output.Open(parse.GetValue(output), context.Out))
+            using (var writer = Output.Open(parse.GetValue(output), context.Out, path, modelPath, parse.GetValue(spendFile)))
             {
                 var header = spend is null ? "customer_id,p_alive,expected_purchases" : "customer_id,p_alive,expected_purchases,expected_spend,clv";
                 if (intervals is not null)
@@ -159,7 +159,7 @@ internal static class PredictCommand
                     writer.WriteLine();
                 }
 
-                writer.Flush();
+                writer.Commit();
             }
 
             return CliApp.Success;

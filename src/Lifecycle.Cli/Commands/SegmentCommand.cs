@@ -36,7 +36,7 @@ internal static class SegmentCommand
                 _ => TiePolicy.RankFirst,
             };
             var result = Segment(summaries, path, map, k, ties);
-            using (var writer = Output.Open(parse.GetValue(output), context.Out))
+            using (var writer = Output.Open(parse.GetValue(output), context.Out, path))
             {
                 if (parse.GetValue(json))
                 {
@@ -47,7 +47,7 @@ internal static class SegmentCommand
                     WriteCsv(writer, result);
                 }
 
-                writer.Flush();
+                writer.Commit();
             }
 
             WriteTable(context.Error, path, result);

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using CsvHelper;
-using CsvHelper.Configuration;
 using Lifecycle.Cli.IO;
+using Lifecycle.IO;
 using Lifecycle.Stages;
 
 namespace Lifecycle.Cli.Commands;
@@ -31,7 +30,7 @@ internal static class StagesCommand
             var events = ReadEvents(path, stageModel, context.Progress);
             if (events.Count == 0)
             {
-                throw new CliInputException($"{path}: no events; the file has a header but no rows.");
+                throw CliInputException.At(path, 2, 1, "no events: the file has a header but no rows; add events below the header");
             }
 
             var reportDate = CommonOptions.ParseDate(parse.GetValue(asOf), "--as-of") ?? events.Max(e => e.Timestamp);
@@ -81,69 +80,13 @@ internal static class StagesCommand
         return command;
     }
 
-    /// <summary>Reads and validates the events; every problem names the file, the line and the column.</summary>
+    /// <summary>Reads and validates the events (Lifecycle.IO's <see cref="EventCsv"/>); every problem names the file, the line and the column.</summary>
     public static List<LifecycleEvent> ReadEvents(string path, StageModel model, Progress progress)
     {
-        if (!File.Exists(path))
-        {
-            throw new CliInputException($"{path}: file not found; pass the path of an events CSV (event_id,customer_id,timestamp,kind,amount,score).");
-        }
-
-        using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null, MissingFieldFound = null, DetectColumnCountChanges = false, TrimOptions = TrimOptions.Trim };
-        using var csv = new CsvReader(reader, config);
-        if (!csv.Read())
-        {
-            throw CliInputException.At(path, 1, "the file is empty; expected the header event_id,customer_id,timestamp,kind,amount,score");
-        }
-
-        csv.ReadHeader();
-        var header = csv.HeaderRecord ?? [];
-        int Col(string name) => Array.FindIndex(header, h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase));
-        int id = Col("event_id"), customer = Col("customer_id"), timestamp = Col("timestamp"), kind = Col("kind"), amount = Col("amount"), score = Col("score");
-        var missing = new[] { ("event_id", id), ("customer_id", customer), ("timestamp", timestamp), ("kind", kind) }.Where(c => c.Item2 < 0).Select(c => "'" + c.Item1 + "'").ToArray();
-        if (missing.Length > 0)
-        {
-            throw CliInputException.At(path, 1, $"missing column(s) {string.Join(", ", missing)}; the header has {string.Join(",", header)}. Expected event_id,customer_id,timestamp,kind[,amount][,score]");
-        }
-
         var events = new List<LifecycleEvent>();
-        while (csv.Read())
+        foreach (var record in EventCsv.ReadFile(path, new EventCsvOptions { CustomKinds = [.. model.CustomEventKinds] }))
         {
-            var line = csv.Parser.RawRow;
-            if (csv.Parser.Count == 1 && string.IsNullOrWhiteSpace(csv.Parser[0]))
-            {
-                continue;
-            }
-
-            if (csv.Parser.Count != header.Length)
-            {
-                throw CliInputException.At(path, line, $"ragged row: expected {header.Length} fields as in the header, found {csv.Parser.Count}");
-            }
-
-            var eventId = Required(csv, id, "event_id", path, line, "the event id is empty; every event needs an id unique within its customer (replays are recognised by it)");
-            var customerId = Required(csv, customer, "customer_id", path, line, "the customer id is empty; every event belongs to one customer");
-            var when = ParseTimestamp(Required(csv, timestamp, "timestamp", path, line, "the timestamp is empty"), path, line, timestamp + 1);
-            var kindText = Required(csv, kind, "kind", path, line, "the kind is empty");
-            if (!EventKind.TryParse(kindText, model.CustomEventKinds, out var eventKind))
-            {
-                throw CliInputException.At(path, line, kind + 1, "kind", $"unknown event kind '{kindText}'; use one of {string.Join(", ", EventKind.BuiltIn.Select(k => k.Name))}");
-            }
-
-            var money = ParseOptional(csv, amount, "amount", path, line, s => decimal.Parse(s, NumberStyles.Number, CultureInfo.InvariantCulture));
-            var answer = ParseOptional(csv, score, "score", path, line, s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture));
-            try
-            {
-                events.Add(new LifecycleEvent(eventId, customerId, when, eventKind, money, answer));
-            }
-            catch (ArgumentException e)
-            {
-                var column = e.ParamName switch { "amount" => amount, "score" => score, _ => -1 };
-                throw column >= 0
-                    ? CliInputException.At(path, line, column + 1, e.ParamName!, FirstSentence(e.Message))
-                    : CliInputException.At(path, line, FirstSentence(e.Message));
-            }
-
+            events.Add(record.Event);
             progress.Report("reading events", events.Count);
         }
 
@@ -178,46 +121,6 @@ internal static class StagesCommand
 
         states.Sort((a, b) => NaturalIdComparer.Instance.Compare(a.CustomerId, b.CustomerId));
         return (states, duplicates, refolds);
-    }
-
-    private static string Required(CsvReader csv, int index, string name, string path, long line, string problem)
-    {
-        var value = csv.Parser[index];
-        return string.IsNullOrWhiteSpace(value) ? throw CliInputException.At(path, line, index + 1, name, problem) : value;
-    }
-
-    private static T? ParseOptional<T>(CsvReader csv, int index, string name, string path, long line, Func<string, T> parse)
-        where T : struct
-    {
-        if (index < 0 || string.IsNullOrWhiteSpace(csv.Parser[index]))
-        {
-            return null;
-        }
-
-        try
-        {
-            return parse(csv.Parser[index]);
-        }
-        catch (Exception e) when (e is FormatException or OverflowException)
-        {
-            throw CliInputException.At(path, line, index + 1, name, $"'{csv.Parser[index]}' is not a number; use a dot as the decimal separator");
-        }
-    }
-
-    private static DateTimeOffset ParseTimestamp(string text, string path, long line, int column)
-    {
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
-        {
-            return value;
-        }
-
-        throw CliInputException.At(path, line, column, "timestamp", $"'{text}' is not a date or time; use ISO 8601 (2025-01-31 or 2025-01-31T14:05:00Z)");
-    }
-
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
-        return cut >= 0 ? message[..cut] : message;
     }
 
     private static string Date(DateTimeOffset d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

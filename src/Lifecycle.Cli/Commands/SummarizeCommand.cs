@@ -26,7 +26,8 @@ internal static class SummarizeCommand
         command.Options.Add(json);
         command.SetAction(parse =>
         {
-            var fileOptions = input.Read(parse);
+            // The amount is optional here: without it every monetary value is 0 and frequency, recency and T are unchanged.
+            var fileOptions = input.Read(parse, requireAmount: false);
             var path = parse.GetValue(file);
             if (path is null)
             {
@@ -36,13 +37,14 @@ internal static class SummarizeCommand
             var source = new TransactionSource(path, fileOptions);
             var summaries = Summarize(
                 source,
-                CommonOptions.ParseDate(parse.GetValue(end), "--end"),
-                CommonOptions.ParseDate(parse.GetValue(calibrationEnd), "--calibration-end"),
+                CommonOptions.ParseDate(parse.GetValue(end), "--end", fileOptions.TimeZone),
+                CommonOptions.ParseDate(parse.GetValue(calibrationEnd), "--calibration-end", fileOptions.TimeZone),
                 CommonOptions.ParseUnit(parse.GetValue(unit)!),
                 parse.GetValue(includeFirst),
                 fileOptions.AllowNegativeAmounts ? RefundPolicy.Exclude : RefundPolicy.Reject,
-                context.Progress);
-            using (var writer = Output.Open(parse.GetValue(output), context.Out))
+                context.Progress,
+                fileOptions.TimeZone);
+            using (var writer = Output.Open(parse.GetValue(output), context.Out, path))
             {
                 if (parse.GetValue(json))
                 {
@@ -53,7 +55,7 @@ internal static class SummarizeCommand
                     WriteCsv(writer, summaries);
                 }
 
-                writer.Flush();
+                writer.Commit();
             }
 
             ReportCounts(context.Error, source.Name, summaries);
@@ -63,9 +65,15 @@ internal static class SummarizeCommand
     }
 
     /// <summary>Streams the source once (twice when the observation end must be found first) into summaries.</summary>
-    public static SummarySet<string> Summarize(TransactionSource source, DateTimeOffset? end, DateTimeOffset? calibrationEnd, TimeUnit unit, bool includeFirst, RefundPolicy refunds, Progress progress)
+    public static SummarySet<string> Summarize(TransactionSource source, DateTimeOffset? end, DateTimeOffset? calibrationEnd, TimeUnit unit, bool includeFirst, RefundPolicy refunds, Progress progress, TimeZoneInfo? zone = null)
     {
-        var observationEnd = end ?? source.LastDate();
+        // A file with a header and no rows is an empty summary (exit 0), not an error: there is simply no customer yet.
+        var last = end ?? source.TryLastDate();
+        if (last is not { } observationEnd)
+        {
+            return new TransactionSummarizer<string>(new SummarizerOptions(DateTimeOffset.MinValue) { Unit = unit, TimeZone = zone }).Build(NaturalIdComparer.Instance);
+        }
+
         if (calibrationEnd is { } c && c > observationEnd)
         {
             throw new CliInputException($"--calibration-end {c:yyyy-MM-dd} is after the observation end {observationEnd:yyyy-MM-dd}; choose a calibration end inside the data (or a later --end).");
@@ -77,6 +85,7 @@ internal static class SummarizeCommand
             CalibrationEnd = calibrationEnd,
             IncludeFirstPurchaseInMonetaryValue = includeFirst,
             Refunds = refunds,
+            TimeZone = zone,
         };
         var summarizer = new TransactionSummarizer<string>(options);
         long rows = 0;
@@ -131,7 +140,15 @@ internal static class SummarizeCommand
     {
         json.WriteStartObject();
         json.WriteString("unit", CommonOptions.UnitName(s.Unit));
-        json.WriteString("observationEnd", s.ObservationEnd!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        if (s.Count == 0 && s.ObservationEnd == DateTimeOffset.MinValue)
+        {
+            json.WriteNull("observationEnd");
+        }
+        else
+        {
+            json.WriteString("observationEnd", s.ObservationEnd!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         if (s.CalibrationEnd is { } c)
         {
             json.WriteString("calibrationEnd", c.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
