@@ -33,9 +33,11 @@ internal static class TrackCommand
             try
             {
                 var tracker = new JourneyTracker(new LifecycleEngine(stageModel, OutOfOrderPolicy.Refold), journeys, size);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 var report = tracker.TrackAsync(events, "file:" + Path.GetFullPath(path)).GetAwaiter().GetResult();
+                var seconds = clock.Elapsed.TotalSeconds;
                 context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{path}: {events.Count} events; {report.Skipped} already tracked by an earlier run (skipped), {report.Applied} applied, {report.Duplicates} already in the store, {report.Refolds} late events re-folded; {report.Transitions} transitions written in {report.Batches} commits."));
+                    $"{path}: {events.Count} events; {report.Skipped} already tracked by an earlier run (skipped), {report.Applied} applied, {report.Duplicates} already in the store, {report.Refolds} late events re-folded; {report.Transitions} transitions written in {report.Batches} commits; {seconds:0.0} s in the store ({(report.Events == 0 ? 0 : report.Events / Math.Max(seconds, 1e-9)):0} events/s)."));
                 if (report.SourceChanged)
                 {
                     context.Error.WriteLine($"{path}: the file changed since the store's last run over it; every event was checked again (events already stored were ignored).");
