@@ -5,7 +5,8 @@ namespace Lifecycle.Store;
 
 /// <summary>Folds events into durable journeys: reads states from an <see cref="IJourneyStore"/>, applies the engine, and commits states, events and transitions in batches.</summary>
 /// <remarks>
-/// <para><b>Batches.</b> Events are taken <see cref="BatchSize"/> at a time; the states of the batch's customers are
+/// <para><b>Batches.</b> Events are taken <see cref="BatchSize"/> at a time and applied in timestamp order (the fold
+/// does not depend on arrival order, so only events older than a stored state re-fold); the states of the batch's customers are
 /// read (or taken from the tracker's cache), the engine folds the events, and the changed customers are committed in
 /// one transaction with the source checkpoint. A crash loses at most the batch in flight, which the next run applies
 /// again: nothing is lost or doubled.</para>
@@ -207,6 +208,10 @@ public sealed class JourneyTracker
     private async Task CommitBatchAsync(IReadOnlyList<LifecycleEvent> batch, SourceCheckpoint? checkpoint, TrackReport report, CancellationToken cancellationToken)
     {
         var ids = batch.Select(e => e.CustomerId).Distinct(StringComparer.Ordinal).ToList();
+
+        // The fold does not depend on arrival order, so the batch is applied in time order: only events older than
+        // the stored state re-fold, not every event that arrived before an earlier one in the same batch.
+        batch = [.. batch.OrderBy(e => e.Timestamp.UtcTicks).ThenBy(e => e.Id, StringComparer.Ordinal)];
         for (var attempt = 0; ; attempt++)
         {
             var states = await LoadAsync(ids, cancellationToken).ConfigureAwait(false);
