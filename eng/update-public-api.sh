@@ -3,6 +3,7 @@
 # Review the diff: each added line is a public API decision.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for p in src/Lifecycle.Core/Lifecycle.Core.csproj src/Lifecycle.Extensions.DependencyInjection/Lifecycle.Extensions.DependencyInjection.csproj src/Lifecycle.IO/Lifecycle.IO.csproj; do
+for p in src/*/PublicAPI.Unshipped.txt; do
+  p="$(dirname "$p")/$(basename "$(dirname "$p")").csproj"
   dotnet format analyzers "$p" --diagnostics RS0016 RS0017 RS0037 --severity warn -v q || true
 done

@@ -20,6 +20,8 @@ internal static class CliApp
         ChurnCommand.Create,
         SegmentCommand.Create,
         StagesCommand.Create,
+        TrackCommand.Create,
+        JourneysCommand.Create,
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool stderrIsTerminal = false)

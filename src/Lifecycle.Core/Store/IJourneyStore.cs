@@ -1,0 +1,132 @@
+using Lifecycle.Stages;
+
+namespace Lifecycle.Store;
+
+/// <summary>Durable customer journeys: states with a version per customer, the events that made them, stage transitions, an outbox and checkpoints.</summary>
+/// <remarks>
+/// <para><b>Contract</b> (every adapter passes the same contract test suite):</para>
+/// <list type="bullet">
+/// <item><see cref="CommitAsync"/> writes a whole <see cref="JourneyBatch"/> in one transaction or nothing: the
+/// states, their events, their transitions, one outbox message per new transition and the checkpoint.</item>
+/// <item>Optimistic concurrency: each <see cref="CustomerCommit"/> names the version it was computed from; when any
+/// customer's stored version differs, nothing is written and the result lists the conflicting customers.</item>
+/// <item>Events are keyed by (customer id, event id): appending a key twice is a conflict, never a second copy.</item>
+/// <item>The journey of a customer is stored as numbered transitions; a commit replaces the stored journey from
+/// <see cref="CustomerCommit.JourneyFrom"/> on (a re-fold rewrites the tail it changed).</item>
+/// </list>
+/// <para>Thread safety: adapters are safe to share; each call uses its own connection.</para>
+/// </remarks>
+public interface IJourneyStore
+{
+    /// <summary>Reads the stored states of some customers.</summary>
+    /// <param name="customerIds">The customers.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The stored state of every customer that has one (customers never seen are absent).</returns>
+    Task<IReadOnlyDictionary<string, StoredState>> ReadStatesAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes a batch atomically, if every customer's version still matches.</summary>
+    /// <param name="batch">The batch.</param>
+    /// <param name="cancellationToken">Cancels the write (nothing is written).</param>
+    /// <returns>Committed, or the customers whose versions changed (nothing was written).</returns>
+    Task<CommitResult> CommitAsync(JourneyBatch batch, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the checkpoint of an input source.</summary>
+    /// <param name="source">The source name.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The checkpoint, or <see langword="null"/> when the source was never committed.</returns>
+    Task<SourceCheckpoint?> ReadCheckpointAsync(string source, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the ids of customers whose state reflects an instant before <paramref name="before"/> (candidates for time rules), in id order.</summary>
+    /// <param name="before">The instant.</param>
+    /// <param name="afterId">Return ids after this one (paging); <see langword="null"/> from the start.</param>
+    /// <param name="limit">Maximum number of ids.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Up to <paramref name="limit"/> ids.</returns>
+    Task<IReadOnlyList<string>> ListCustomersAsOfBeforeAsync(DateTimeOffset before, string? afterId, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the stored journey of a customer.</summary>
+    /// <param name="customerId">The customer.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The transitions in order (empty for an unknown customer).</returns>
+    Task<IReadOnlyList<StageTransition>> ReadJourneyAsync(string customerId, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts customers by current stage.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Customers by current stage (stages without customers are absent); <see cref="JourneyHistory.Distribution"/> adds shares.</returns>
+    Task<IReadOnlyDictionary<string, long>> CountStagesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Counts stored transitions by UTC day, source and destination stage.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The daily flows in no particular order (the entry at first contact has a null source); <see cref="JourneyHistory.Flows"/> groups and orders them.</returns>
+    Task<IReadOnlyList<StageFlowCount>> CountDailyFlowsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Reads unpublished outbox messages, oldest first.</summary>
+    /// <param name="limit">Maximum number of messages.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Up to <paramref name="limit"/> messages.</returns>
+    Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks outbox messages as published (they are not read again).</summary>
+    /// <param name="sequences">The <see cref="OutboxMessage.Sequence"/> of each published message.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the marks are durable.</returns>
+    Task AcknowledgeOutboxAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A customer's state as stored.</summary>
+/// <param name="CustomerId">The customer.</param>
+/// <param name="Version">The version: 1 after the first commit, one more per commit.</param>
+/// <param name="Snapshot">The state in <see cref="CustomerStateSnapshot"/> form.</param>
+public readonly record struct StoredState(string CustomerId, long Version, ReadOnlyMemory<byte> Snapshot);
+
+/// <summary>An event as the store keys it.</summary>
+/// <param name="EventId">The event id (unique within the customer).</param>
+/// <param name="Timestamp">When it happened.</param>
+/// <param name="Kind">The kind name.</param>
+public readonly record struct StoredEvent(string EventId, DateTimeOffset Timestamp, string Kind);
+
+/// <summary>What one customer's commit writes.</summary>
+/// <param name="CustomerId">The customer.</param>
+/// <param name="ExpectedVersion">The stored version the new state was computed from (0 for a customer not stored yet).</param>
+/// <param name="Snapshot">The new state in <see cref="CustomerStateSnapshot"/> form.</param>
+/// <param name="Stage">The new current stage id.</param>
+/// <param name="AsOf">The instant the new state reflects.</param>
+/// <param name="Events">The events appended (new keys only).</param>
+/// <param name="JourneyFrom">Index of the first journey transition that changed; stored transitions from it on are replaced.</param>
+/// <param name="Transitions">The journey from <paramref name="JourneyFrom"/> on; each gets an outbox message.</param>
+public sealed record CustomerCommit(string CustomerId, long ExpectedVersion, ReadOnlyMemory<byte> Snapshot, string Stage, DateTimeOffset AsOf, IReadOnlyList<StoredEvent> Events, int JourneyFrom, IReadOnlyList<StageTransition> Transitions);
+
+/// <summary>Where an input source was read up to, committed with the batch that consumed it.</summary>
+/// <param name="Source">The source name (for example a file path).</param>
+/// <param name="Position">How many items of the source were consumed.</param>
+/// <param name="Digest">A digest of the consumed items, so a resumed run can tell the source was not rewritten.</param>
+public readonly record struct SourceCheckpoint(string Source, long Position, long Digest);
+
+/// <summary>One atomic write: customer commits and an optional checkpoint.</summary>
+/// <param name="Customers">One commit per customer (each customer at most once).</param>
+/// <param name="Checkpoint">The source position reached, or <see langword="null"/>.</param>
+/// <param name="Publish">Whether each new transition also gets an outbox message (for hosts that publish them).</param>
+public sealed record JourneyBatch(IReadOnlyList<CustomerCommit> Customers, SourceCheckpoint? Checkpoint, bool Publish);
+
+/// <summary>The result of <see cref="IJourneyStore.CommitAsync"/>.</summary>
+/// <param name="Committed">Whether the batch was written.</param>
+/// <param name="Conflicts">When not committed: the customers whose stored version no longer matched.</param>
+public readonly record struct CommitResult(bool Committed, IReadOnlyList<string> Conflicts)
+{
+    /// <summary>Gets the result of a written batch.</summary>
+    public static CommitResult Success { get; } = new(true, []);
+}
+
+/// <summary>The number of moves from one stage to another in a period.</summary>
+/// <param name="PeriodStart">Start of the period (UTC).</param>
+/// <param name="From">Source stage; <see langword="null"/> for the entry at first contact.</param>
+/// <param name="To">Destination stage.</param>
+/// <param name="Count">Number of transitions.</param>
+public readonly record struct StageFlowCount(DateTimeOffset PeriodStart, string? From, string To, long Count);
+
+/// <summary>A transition waiting to be published.</summary>
+/// <param name="Sequence">The outbox sequence number (increasing in commit order).</param>
+/// <param name="CustomerId">The customer.</param>
+/// <param name="JourneyIndex">The transition's index in the customer's journey.</param>
+/// <param name="Transition">The transition.</param>
+public readonly record struct OutboxMessage(long Sequence, string CustomerId, int JourneyIndex, StageTransition Transition);
