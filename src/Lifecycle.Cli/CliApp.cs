@@ -20,6 +20,8 @@ internal static class CliApp
         ChurnCommand.Create,
         SegmentCommand.Create,
         StagesCommand.Create,
+        EngageCommand.Create,
+        LiftCommand.Create,
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool stderrIsTerminal = false)

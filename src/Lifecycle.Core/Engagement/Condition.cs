@@ -83,8 +83,11 @@ public sealed class Condition : ISegmentRule<CustomerContext>
                 return null;
             }
 
+            var whole = measure.Kind is MeasureKind.ValueDecile or MeasureKind.Purchases or MeasureKind.Nps or MeasureKind.Csat or MeasureKind.SupportContacts or MeasureKind.Referrals;
             var text = measure.Kind == MeasureKind.ValueDecile && comparison is Comparison.GreaterOrEqual or Comparison.Greater or Comparison.Equal
                 ? string.Create(CultureInfo.InvariantCulture, $"CLV decile {v:0}")
+                : whole
+                ? string.Create(CultureInfo.InvariantCulture, $"{measure.Label} {v:0.##} {symbol} {threshold:0.##}")
                 : string.Create(CultureInfo.InvariantCulture, $"{measure.Label} {Reason.Number(v)} {symbol} {Reason.Number(threshold)}");
             return new Reason(measure.Name, text, v, threshold);
         });

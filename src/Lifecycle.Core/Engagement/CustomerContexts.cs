@@ -22,7 +22,10 @@ public sealed class ContextColumns
     /// <summary>Gets each customer's segment names.</summary>
     public IReadOnlyList<IReadOnlyList<string>>? Segments { get; init; }
 
-    /// <summary>Gets each customer's stage state (stage, entry, journey, facts), folded and evaluated as of the decision instant; replaces the facts derived from the summary.</summary>
+    /// <summary>Gets each customer's current stage id (without entry instants); <see cref="States"/> wins where given.</summary>
+    public IReadOnlyList<string?>? Stages { get; init; }
+
+    /// <summary>Gets each customer's stage state (stage, entry, journey, facts), folded and evaluated as of the decision instant; replaces the facts derived from the summary. A <c>default</c> entry means no events for that customer.</summary>
     public IReadOnlyList<CustomerState>? States { get; init; }
 
     /// <summary>Gets the consent given to every customer.</summary>
@@ -68,6 +71,7 @@ public static class CustomerContexts
         Check(columns.NoPurchaseProbability?.Count, n, nameof(columns.NoPurchaseProbability));
         Check(columns.Value?.Count, n, nameof(columns.Value));
         Check(columns.Segments?.Count, n, nameof(columns.Segments));
+        Check(columns.Stages?.Count, n, nameof(columns.Stages));
         Check(columns.States?.Count, n, nameof(columns.States));
         var at = asOf ?? summaries.ObservationEnd ?? ThrowHelper.Argument<DateTimeOffset>(nameof(asOf), "The summaries carry no observation end; pass asOf.");
         var deciles = columns.Value is { } v ? ValueDeciles([.. v]) : null;
@@ -75,12 +79,12 @@ public static class CustomerContexts
         for (var i = 0; i < n; i++)
         {
             var id = summaries.Ids[i];
-            var context = columns.States is { } states
+            var context = columns.States is { } states && states[i].Model is not null
                 ? CustomerContext.FromState(states[i], at)
                 : new CustomerContext(id, at) { Facts = FactsFromSummary(id, summaries.FirstPurchase[i], summaries.LastPurchase[i], (int)summaries.Frequency[i], summaries.TotalSpend[i]) };
             result[i] = new CustomerContext(id, at)
             {
-                Stage = context.Stage,
+                Stage = context.Stage ?? columns.Stages?[i],
                 StageEnteredAt = context.StageEnteredAt,
                 LastTransition = context.LastTransition,
                 Facts = context.Facts,
