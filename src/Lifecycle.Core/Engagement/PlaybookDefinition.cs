@@ -64,9 +64,9 @@ public sealed class PlaybookDefinition
             {
                 problems.Add(place + " is null; remove it.");
             }
-            else if (r.ToRule(place, problems) is { } rule)
+            else
             {
-                rules.Add(rule);
+                rules.Add(r.ToRule(place, problems));
             }
         }
 
@@ -174,23 +174,20 @@ public sealed class RuleDefinition
     /// <value>0.05.</value>
     public double ExpectedUplift { get; set; } = 0.05;
 
-    internal PlaybookRule? ToRule(string place, List<string> problems)
+    internal PlaybookRule ToRule(string place, List<string> problems)
     {
-        var before = problems.Count;
         var channel = PlaybookDefinition.ParseChannels(Channel, place, problems);
         Trigger? trigger = Trigger?.ToTrigger(place + ".trigger", problems);
         var when = Conditions(When, place + ".when", problems);
         var exit = Conditions(Exit, place + ".exit", problems);
-        if (!double.IsFinite(CooldownDays) || CooldownDays < 0 || CooldownDays > 36500)
+        var cooldownValid = double.IsFinite(CooldownDays) && CooldownDays >= 0 && CooldownDays <= 36500;
+        if (!cooldownValid)
         {
             problems.Add(string.Create(CultureInfo.InvariantCulture, $"{place}.cooldownDays = {CooldownDays} must be 0 to 36500 days."));
         }
 
-        if (problems.Count > before)
-        {
-            return null;
-        }
-
+        // A rule with problems here is still built from its valid parts, so that the builder reports the rest of its
+        // problems (empty action, shares) in the same exception; the playbook is never returned then.
         return new PlaybookRule(Name, Action)
         {
             Description = Description ?? string.Empty,
@@ -198,8 +195,8 @@ public sealed class RuleDefinition
             Trigger = trigger,
             Eligibility = when,
             Exit = exit,
-            Channel = channel!.Value,
-            Cooldown = TimeSpan.FromDays(CooldownDays),
+            Channel = channel ?? ConsentChannels.None,
+            Cooldown = cooldownValid ? TimeSpan.FromDays(CooldownDays) : TimeSpan.Zero,
             Caps = [.. (Caps ?? []).Select(c => c?.ToCap() ?? default)],
             ControlShare = ControlShare,
             ExpectedUplift = ExpectedUplift,

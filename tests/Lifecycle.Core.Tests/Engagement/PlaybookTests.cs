@@ -188,13 +188,14 @@ public sealed class PlaybookTests
 
         const string bad = """
         { "name": "", "rules": [ { "name": "a", "action": "x", "channel": "pigeon", "when": [ { "measure": "p_dead", "op": "<", "value": 1 }, { "stage": "A", "segment": "B" } ] },
-                                  { "name": "b", "action": "y", "trigger": { "anchor": "2026-01-01" } } ] }
+                                  { "name": "b", "action": "y", "cooldownDays": -3, "trigger": { "anchor": "2026-01-01" } } ] }
         """;
         var e = Assert.Throws<PlaybookException>(() => JsonSerializer.Deserialize<PlaybookDefinition>(bad, options)!.ToPlaybook());
         Assert.Contains(e.Problems, p => p.StartsWith("rules[0].channel: 'pigeon'", StringComparison.Ordinal));
         Assert.Contains(e.Problems, p => p.StartsWith("rules[0].when[0].measure: 'p_dead'", StringComparison.Ordinal));
         Assert.Contains(e.Problems, p => p.StartsWith("rules[0].when[1] must have exactly one", StringComparison.Ordinal));
         Assert.Contains(e.Problems, p => p.StartsWith("rules[1].trigger: a schedule needs", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.StartsWith("rules[1].cooldownDays = -3", StringComparison.Ordinal));
         Assert.Contains(e.Problems, p => p.Contains("no name", StringComparison.Ordinal));
     }
 }
