@@ -32,6 +32,27 @@ public sealed class EngageCommandTests
     }
 
     [Fact]
+    public void Engage_WithHistory_RespectsCooldowns()
+    {
+        var first = CliRunner.TempDirectory();
+        var second = CliRunner.TempDirectory();
+        var again = CliRunner.TempDirectory();
+        Assert.Equal(0, CliRunner.Run("engage", Cdnow, "--format", "cdnow", "--end", "1998-06-16", "--out", first).ExitCode);
+        var previous = Path.Combine(first, "actions.csv");
+        var (code, _, error) = CliRunner.Run("engage", Cdnow, "--format", "cdnow", "--end", "1998-06-30", "--history", previous, "--out", second);
+        Assert.True(code == 0, error);
+        Assert.Equal(0, CliRunner.Run("engage", Cdnow, "--format", "cdnow", "--end", "1998-06-30", "--out", again).ExitCode);
+        static HashSet<string> Pairs(string dir) => [.. File.ReadLines(Path.Combine(dir, "actions.csv")).Skip(1).Select(l => l.Split(',')).Select(f => f[0] + "/" + f[^2])];
+        var before = Pairs(first);
+        var without = Pairs(again);
+
+        // Without history most of the first run's (customer, rule) pairs come back two weeks later; with it, none
+        // within the rules' 30-day-plus cooldowns.
+        Assert.True(before.Intersect(without).Count() > 100);
+        Assert.Empty(before.Intersect(Pairs(second)));
+    }
+
+    [Fact]
     public void Engage_OneCoreOrTwo_WritesTheSameFile()
     {
         // Decisions run in parallel; the file must not depend on the number of cores (DOTNET_PROCESSOR_COUNT).

@@ -29,10 +29,11 @@ internal static class EngageCommand
         var playbookFile = new Option<string?>("--playbook") { Description = "Playbook JSON (see docs/engagement.md); default the ready-made standard playbook." };
         var consent = new Option<string>("--consent") { Description = "Channels every customer is assumed to have consented to (the CLI has no consent data): email, sms, push, phone, comma-separated, all or none.", DefaultValueFactory = _ => "all" };
         var output = new Option<string>("--out") { Description = "Output directory for actions.csv.", Required = true };
+        var history = new Option<string?>("--history") { Description = "actions.csv files of earlier runs (comma-separated): their decisions feed cooldowns and frequency caps." };
         var json = CommonOptions.Json();
         var command = new Command("engage", "Next-best actions with reasons, control groups and decision ids from a playbook; writes actions.csv.") { file };
         input.AddTo(command);
-        foreach (var option in new Option[] { unit, end, events, playbookFile, consent, output, json })
+        foreach (var option in new Option[] { unit, end, events, playbookFile, consent, history, output, json })
         {
             command.Options.Add(option);
         }
@@ -65,7 +66,8 @@ internal static class EngageCommand
                 context.Error.WriteLine(FormattableString.Invariant($"{eventsPath}: {kept.Count} events of {byId.Count} customers folded ({all.Count - kept.Count} after the decision date left out)."));
             }
 
-            var run = Decide(analysis, playbook, states, channels);
+            var past = ReadHistory(parse.GetValue(history), analysis.ObservationEnd);
+            var run = Decide(analysis, playbook, states, channels, past);
             var directory = parse.GetValue(output)!;
             WriteActions(directory, run.Decisions);
             if (parse.GetValue(json))
@@ -83,7 +85,7 @@ internal static class EngageCommand
     }
 
     /// <summary>Runs a playbook over an analysis: one context per customer (stage, predictions, CLV and decile, RFM segment, facts), then the decisions and their summary.</summary>
-    public static EngagementRun Decide(AnalysisResult analysis, Playbook playbook, IReadOnlyList<CustomerState>? states, ConsentChannels consent)
+    public static EngagementRun Decide(AnalysisResult analysis, Playbook playbook, IReadOnlyList<CustomerState>? states, ConsentChannels consent, ILookup<string, ActionRecord>? history = null)
     {
         var contexts = CustomerContexts.FromSummaries(analysis.Summaries, new ContextColumns
         {
@@ -95,8 +97,45 @@ internal static class EngageCommand
             States = states,
             Consent = consent,
         }, analysis.ObservationEnd);
+        if (history is not null)
+        {
+            contexts = [.. contexts.Select(c => history.Contains(c.CustomerId) ? With(c, [.. history[c.CustomerId]]) : c)];
+        }
+
         var decisions = playbook.DecideAll(contexts);
         return new EngagementRun(playbook, contexts, decisions, ActSummary.From(playbook, decisions, contexts.Length));
+    }
+
+    private static CustomerContext With(CustomerContext c, IReadOnlyList<ActionRecord> history) => new(c.CustomerId, c.AsOf)
+    {
+        Stage = c.Stage,
+        StageEnteredAt = c.StageEnteredAt,
+        LastTransition = c.LastTransition,
+        Facts = c.Facts,
+        Segments = c.Segments,
+        AliveProbability = c.AliveProbability,
+        NoPurchaseProbability = c.NoPurchaseProbability,
+        ExpectedPurchases = c.ExpectedPurchases,
+        Value = c.Value,
+        ValueDecile = c.ValueDecile,
+        Consent = c.Consent,
+        Scores = c.Scores,
+        Previous = c.Previous,
+        History = history,
+    };
+
+    /// <summary>Reads earlier actions.csv files; decisions after the decision date are left out (they had not happened yet).</summary>
+    private static ILookup<string, ActionRecord>? ReadHistory(string? files, DateTimeOffset asOf)
+    {
+        if (files is null)
+        {
+            return null;
+        }
+
+        return files.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .SelectMany(LiftCommand.ReadDecisions)
+            .Where(r => r.At <= asOf)
+            .ToLookup(r => r.CustomerId, r => new ActionRecord(r.Rule, r.Action, r.At, r.Arm), StringComparer.Ordinal);
     }
 
     /// <summary>Reads a playbook JSON file; a syntax error is reported at FILE:LINE:COLUMN, rule problems all at once.</summary>

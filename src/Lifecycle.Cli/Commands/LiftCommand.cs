@@ -80,7 +80,7 @@ internal static class LiftCommand
         return command;
     }
 
-    private static List<(string CustomerId, string Rule, DecisionArm Arm, DateTimeOffset At)> ReadDecisions(string path)
+    internal static List<(string CustomerId, string Rule, string Action, DecisionArm Arm, DateTimeOffset At)> ReadDecisions(string path)
     {
         if (!File.Exists(path))
         {
@@ -97,14 +97,14 @@ internal static class LiftCommand
         csv.ReadHeader();
         var header = csv.HeaderRecord ?? [];
         int Col(string name) => Array.FindIndex(header, h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase));
-        int customer = Col("customer_id"), rule = Col("rule"), arm = Col("arm"), at = Col("decided_at");
+        int customer = Col("customer_id"), rule = Col("rule"), arm = Col("arm"), at = Col("decided_at"), action = Col("action");
         var missing = new[] { ("customer_id", customer), ("rule", rule), ("arm", arm), ("decided_at", at) }.Where(c => c.Item2 < 0).Select(c => "'" + c.Item1 + "'").ToArray();
         if (missing.Length > 0)
         {
             throw CliInputException.At(path, 1, $"missing column(s) {string.Join(", ", missing)}; expected the header {EngageCommand.ActionsHeader} as 'lifecycle engage' writes it");
         }
 
-        var rows = new List<(string, string, DecisionArm, DateTimeOffset)>();
+        var rows = new List<(string, string, string, DecisionArm, DateTimeOffset)>();
         while (csv.Read())
         {
             var line = csv.Parser.RawRow;
@@ -142,7 +142,7 @@ internal static class LiftCommand
                 throw CliInputException.At(path, line, at + 1, "decided_at", $"'{csv.Parser[at]}' is not a date or time; use ISO 8601 (2025-01-31T00:00:00Z)");
             }
 
-            rows.Add((id, name, armValue, when));
+            rows.Add((id, name, action >= 0 ? csv.Parser[action] : string.Empty, armValue, when));
         }
 
         return rows.Count > 0 ? rows : throw CliInputException.At(path, 2, "no decisions: the file has a header but no rows; run 'lifecycle engage' on more customers or with a playbook whose rules fire");
