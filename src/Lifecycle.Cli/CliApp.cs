@@ -22,6 +22,8 @@ internal static class CliApp
         StagesCommand.Create,
         TrackCommand.Create,
         JourneysCommand.Create,
+        EngageCommand.Create,
+        LiftCommand.Create,
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool stderrIsTerminal = false)

@@ -94,7 +94,7 @@ internal static class StagesCommand
         return events;
     }
 
-    private static (List<CustomerState> States, int Duplicates, int Refolds) Fold(LifecycleEngine engine, List<LifecycleEvent> events, DateTimeOffset asOf)
+    internal static (List<CustomerState> States, int Duplicates, int Refolds) Fold(LifecycleEngine engine, List<LifecycleEvent> events, DateTimeOffset asOf)
     {
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         var states = new List<CustomerState>();
