@@ -147,7 +147,9 @@ public sealed class ShiftedBetaGeometricModel
             ThrowHelper.ArgumentOutOfRange(nameof(t), t, "must be a whole number >= 1", "periods are counted from 1 (the first period of tenure)");
         }
 
-        return Math.Exp(GammaFunctions.LogBeta(Alpha + 1, Beta + t - 1) - _logBeta);
+        // B(α+1, β+t−1)/B(α, β) = α/(α+β) · Γ(β+t−1)Γ(α+β+1)/(Γ(β)Γ(α+β+t)), as log-gamma ratios: the two log-betas
+        // are ~ −ln α each (744 at α = 5e-324) and their difference kept only 13 digits.
+        return Math.Exp(Math.Log(Alpha / (Alpha + Beta)) + GammaFunctions.LogGammaRatio(Beta, t - 1) - GammaFunctions.LogGammaRatio(Alpha + Beta + 1, t - 1));
     }
 
     /// <summary>S(t): the probability that a new customer is still active after t periods.</summary>
@@ -157,7 +159,8 @@ public sealed class ShiftedBetaGeometricModel
     public double Survival(double t)
     {
         ThrowHelper.ThrowIfNegativeOrNotFinite(t, nameof(t));
-        return t == 0 ? 1 : Math.Exp(GammaFunctions.LogBeta(Alpha, Beta + t) - _logBeta);
+        // B(α, β+t)/B(α, β) = Γ(β+t)Γ(α+β)/(Γ(β)Γ(α+β+t)) as log-gamma ratios (see ChurnProbability).
+        return t == 0 ? 1 : Math.Exp(GammaFunctions.LogGammaRatio(Beta, t) - GammaFunctions.LogGammaRatio(Alpha + Beta, t));
     }
 
     /// <summary>r(t): the retention rate in period t, the share of customers active in t − 1 who renew into t.</summary>
