@@ -214,8 +214,32 @@ public sealed class ShiftedBetaGeometricModel
         }
 
         var n = renewals;
-        var log = Hypergeometric.LogHyp2F1(1, Beta + n + 1, Alpha + Beta + n + 1, 1 / (1 + discountRate), out _);
-        return (Beta + n) / (Alpha + Beta + n) * Math.Exp(log);
+        // (β+n)/(α+β+n) · ₂F₁(1, β+n+1; α+β+n+1; 1/(1+d)) summed directly: positive terms with ratio (b+k)/(c+k)·z → z,
+        // so the sum is exact to rounding (the general ₂F₁ returned ∞ or lost 8 digits at α, β ~ 1e6). Only when it would
+        // need more than 10⁷ terms (d below ~1e-6) is the ₂F₁ routine used, and a non-finite result throws.
+        double b = Beta + n + 1, c = Alpha + Beta + n + 1, z = 1 / (1 + discountRate);
+        double sum = 1, term = 1;
+        var converged = false;
+        for (var k = 0; k < 10_000_000; k++)
+        {
+            var ratio = (b + k) / (c + k) * z;
+            term *= ratio;
+            sum += term;
+            if (ratio < 1 && term * ratio / (1 - ratio) <= 1e-17 * sum)
+            {
+                converged = true;
+                break;
+            }
+        }
+
+        var value = converged ? sum : Math.Exp(Hypergeometric.LogHyp2F1(1, b, c, z, out _));
+        var derl = (Beta + n) / (Alpha + Beta + n) * value;
+        if (!double.IsFinite(derl))
+        {
+            ThrowHelper.InvalidOperation(FormattableString.Invariant($"DERL at discount rate {discountRate:R} after {renewals:R} renewals cannot be computed at {this}; use a larger discount rate."));
+        }
+
+        return derl;
     }
 
     /// <summary>Discounted expected lifetime of a new customer, counting the first (undiscounted) payment: DEL(d) = ₂F₁(1, β; α+β; 1/(1+d)).</summary>
