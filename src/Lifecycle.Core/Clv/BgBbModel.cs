@@ -253,10 +253,10 @@ public sealed class BgBbModel : ITransactionModel, IParametricModel
         // dies after opportunity i (x ≤ i < n): C(i,x) B(α+x, β+i−x)/B(α,β) · B(γ+1, δ+i)/B(γ,δ).
         double x = count, n = periods;
         var logBinomN = LogChoose(n, x);
-        var log = logBinomN + GammaFunctions.LogBeta(Alpha + x, Beta + n - x) - _logBetaAb + GammaFunctions.LogBeta(Gamma, Delta + n) - _logBetaGd;
+        var log = logBinomN + LogBetaRatio(Alpha, Beta, x, n - x) + LogBetaRatio(Gamma, Delta, 0, n);
         for (var i = x; i < n; i++)
         {
-            var term = LogChoose(i, x) + GammaFunctions.LogBeta(Alpha + x, Beta + i - x) - _logBetaAb + GammaFunctions.LogBeta(Gamma + 1, Delta + i) - _logBetaGd;
+            var term = LogChoose(i, x) + LogBetaRatio(Alpha, Beta, x, i - x) + LogBetaRatio(Gamma, Delta, 1, i);
             log = LogSumExp.Add(log, term);
         }
 
@@ -332,6 +332,11 @@ public sealed class BgBbModel : ITransactionModel, IParametricModel
         return lead + logAbsExpm1 - Math.Log(Math.Abs(gamma - 1));
     }
 
+    // ln B(a+i, b+j) − ln B(a, b) = [lnΓ(a+i) − lnΓ(a)] + [lnΓ(b+j) − lnΓ(b)] − [lnΓ(a+b+i+j) − lnΓ(a+b)]: log-gamma ratios
+    // instead of a difference of log-betas (which are ~1e7 at parameters ~1e6 and ~744 at α = 5e-324).
+    private static double LogBetaRatio(double a, double b, double i, double j) =>
+        GammaFunctions.LogGammaRatio(a, i) + GammaFunctions.LogGammaRatio(b, j) - GammaFunctions.LogGammaRatio(a + b, i + j);
+
     private static double LogChoose(double n, double k) =>
         GammaFunctions.LogGamma(n + 1) - GammaFunctions.LogGamma(k + 1) - GammaFunctions.LogGamma(n - k + 1);
 
@@ -350,7 +355,7 @@ public sealed class BgBbModel : ITransactionModel, IParametricModel
     }
 
     private double AliveCore(double m, double x, double tx, double n) =>
-        Math.Min(1, Math.Exp(GammaFunctions.LogBeta(Alpha + x, Beta + n - x) - _logBetaAb + GammaFunctions.LogBeta(Gamma, Delta + n + m) - _logBetaGd - LogLikelihoodCore(x, tx, n)));
+        Math.Min(1, Math.Exp(LogBetaRatio(Alpha, Beta, x, n - x) + LogBetaRatio(Gamma, Delta, 0, n + m) - LogLikelihoodCore(x, tx, n)));
 
     private double ConditionalCore(double m, double x, double tx, double n)
     {
@@ -359,7 +364,23 @@ public sealed class BgBbModel : ITransactionModel, IParametricModel
             return 0;
         }
 
-        var log = GammaFunctions.LogBeta(Alpha + x + 1, Beta + n - x) - _logBetaAb + LogSurvivalSum(Gamma, Delta + n, m) - _logBetaGd - LogLikelihoodCore(x, tx, n);
+        // Σ_{k=1..m} B(γ, δ+n+k)/B(γ, δ) as a sum of log-beta ratios while m is small (no difference of two log-betas of
+        // size ~1e7 at γ, δ ~ 1e6); the telescoped closed form beyond.
+        double survival;
+        if (m <= DirectTerms)
+        {
+            survival = double.NegativeInfinity;
+            for (var k = 1; k <= m; k++)
+            {
+                survival = LogSumExp.Add(survival, LogBetaRatio(Gamma, Delta, 0, n + k));
+            }
+        }
+        else
+        {
+            survival = LogSurvivalSum(Gamma, Delta + n, m) - _logBetaGd;
+        }
+
+        var log = LogBetaRatio(Alpha, Beta, x + 1, n - x) + survival - LogLikelihoodCore(x, tx, n);
         return Math.Exp(log);
     }
 
@@ -370,7 +391,7 @@ public sealed class BgBbModel : ITransactionModel, IParametricModel
         var psiAx = Polygamma.Digamma(a + x);
 
         // Alive through all n opportunities.
-        var max = GammaFunctions.LogBeta(a + x, b + n - x) - c.LogBetaAb + GammaFunctions.LogBeta(g, d + n) - c.LogBetaGd;
+        var max = LogBetaRatio(a, b, x, n - x) + LogBetaRatio(g, d, 0, n);
         var psiAbn = Polygamma.Digamma(a + b + n);
         var psiGdn = Polygamma.Digamma(g + d + n);
         double sum = 1;
@@ -383,7 +404,7 @@ public sealed class BgBbModel : ITransactionModel, IParametricModel
         for (var i = 0.0; i < n - tx; i++)
         {
             var k = tx + i;
-            var term = GammaFunctions.LogBeta(a + x, b + k - x) - c.LogBetaAb + GammaFunctions.LogBeta(g + 1, d + k) - c.LogBetaGd;
+            var term = LogBetaRatio(a, b, x, k - x) + LogBetaRatio(g, d, 1, k);
             var psiAbk = Polygamma.Digamma(a + b + k);
             var psiGdk = Polygamma.Digamma(g + d + 1 + k);
             var t0 = psiAx - psiAbk - c.PsiA + c.PsiAb;

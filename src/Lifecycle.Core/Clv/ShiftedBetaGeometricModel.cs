@@ -144,7 +144,9 @@ public sealed class ShiftedBetaGeometricModel : IParametricModel
             ThrowHelper.ArgumentOutOfRange(nameof(t), t, "must be a whole number >= 1", "periods are counted from 1 (the first period of tenure)");
         }
 
-        return Math.Exp(GammaFunctions.LogBeta(Alpha + 1, Beta + t - 1) - _logBeta);
+        // B(α+1, β+t−1)/B(α, β) = α/(α+β) · Γ(β+t−1)Γ(α+β+1)/(Γ(β)Γ(α+β+t)), as log-gamma ratios: the two log-betas
+        // are ~ −ln α each (744 at α = 5e-324) and their difference kept only 13 digits.
+        return Math.Exp(Math.Log(Alpha / (Alpha + Beta)) + GammaFunctions.LogGammaRatio(Beta, t - 1) - GammaFunctions.LogGammaRatio(Alpha + Beta + 1, t - 1));
     }
 
     /// <summary>S(t): the probability that a new customer is still active after t periods.</summary>
@@ -154,7 +156,8 @@ public sealed class ShiftedBetaGeometricModel : IParametricModel
     public double Survival(double t)
     {
         ThrowHelper.ThrowIfNegativeOrNotFinite(t, nameof(t));
-        return t == 0 ? 1 : Math.Exp(GammaFunctions.LogBeta(Alpha, Beta + t) - _logBeta);
+        // B(α, β+t)/B(α, β) = Γ(β+t)Γ(α+β)/(Γ(β)Γ(α+β+t)) as log-gamma ratios (see ChurnProbability).
+        return t == 0 ? 1 : Math.Exp(GammaFunctions.LogGammaRatio(Beta, t) - GammaFunctions.LogGammaRatio(Alpha + Beta, t));
     }
 
     /// <summary>r(t): the retention rate in period t, the share of customers active in t − 1 who renew into t.</summary>
@@ -208,8 +211,32 @@ public sealed class ShiftedBetaGeometricModel : IParametricModel
         }
 
         var n = renewals;
-        var log = Hypergeometric.LogHyp2F1(1, Beta + n + 1, Alpha + Beta + n + 1, 1 / (1 + discountRate), out _);
-        return (Beta + n) / (Alpha + Beta + n) * Math.Exp(log);
+        // (β+n)/(α+β+n) · ₂F₁(1, β+n+1; α+β+n+1; 1/(1+d)) summed directly: positive terms with ratio (b+k)/(c+k)·z → z,
+        // so the sum is exact to rounding (the general ₂F₁ returned ∞ or lost 8 digits at α, β ~ 1e6). Only when it would
+        // need more than 10⁷ terms (d below ~1e-6) is the ₂F₁ routine used, and a non-finite result throws.
+        double b = Beta + n + 1, c = Alpha + Beta + n + 1, z = 1 / (1 + discountRate);
+        double sum = 1, term = 1;
+        var converged = false;
+        for (var k = 0; k < 10_000_000; k++)
+        {
+            var ratio = (b + k) / (c + k) * z;
+            term *= ratio;
+            sum += term;
+            if (ratio < 1 && term * ratio / (1 - ratio) <= 1e-17 * sum)
+            {
+                converged = true;
+                break;
+            }
+        }
+
+        var value = converged ? sum : Math.Exp(Hypergeometric.LogHyp2F1(1, b, c, z, out _));
+        var derl = (Beta + n) / (Alpha + Beta + n) * value;
+        if (!double.IsFinite(derl))
+        {
+            ThrowHelper.InvalidOperation(FormattableString.Invariant($"DERL at discount rate {discountRate:R} after {renewals:R} renewals cannot be computed at {this}; use a larger discount rate."));
+        }
+
+        return derl;
     }
 
     /// <summary>Discounted expected lifetime of a new customer, counting the first (undiscounted) payment: DEL(d) = ₂F₁(1, β; α+β; 1/(1+d)).</summary>

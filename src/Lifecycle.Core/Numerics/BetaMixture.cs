@@ -63,10 +63,13 @@ internal static class BetaMixture
 
         if (bestError > Accept)
         {
+            var logMu = Math.Log(m) + Math.Log(u);
             double LogG(double lp)
             {
-                var pu = Math.Exp(lp) * u;
-                return pu == 0 ? Math.Log(m * u) : Math.Log(-Elementary.ExpM1(-m * Elementary.Log1P(pu))) - lp;
+                // For p·u → 0 (p subnormal in the tail when a is small) use ln(m u) − (m+1) p u / 2: forming
+                // −expm1(…)/p there would divide rounding noise by a subnormal.
+                var pu = Math.Exp(lp + Math.Log(u));
+                return pu * (m + 1) < 1e-8 ? logMu - (0.5 * (m + 1) * pu) : Math.Log(-Elementary.ExpM1(-m * Elementary.Log1P(pu))) - lp;
             }
 
             var v = Integrate(LogG, -Math.Log(Math.Max(m * u, 1e-300)), a, b, out var err);
@@ -239,8 +242,10 @@ internal static class BetaMixture
     }
 
     // E[g(p)] as the Beta integral in y = logit p, centred on the mode y* = ln(a/b) of the Beta density of y:
-    // with δ = y − y*, p* = a/(a+b), q* = b/(a+b), the log density is M0 − (a+b)·L(δ) − b·δ, L(δ) = ln(p* + q* e^{−δ}),
-    // and ln p = ln p* − L(δ). M0, the log density at the mode, comes from the Stirling series when a, b ≥ 10: there
+    // with δ = y − y*, p* = a/(a+b), q* = b/(a+b), the log density is M0 + a·Dp(δ) + b·D1(δ), where
+    // Dp = ln p − ln p* = −ln(p* + q* e^{−δ}) and D1 = ln(1−p) − ln q* = −ln(p* e^{δ} + q*), each as a log1p of an
+    // expm1 (or as the log of a sum of positives when that is far from 1). Their linear parts cancel only at the size
+    // of min(a, b)·δ, so a = 1e-3 with b = 1e7 keeps full precision (the form (a+b)·L − b·δ lost 8 digits there). M0, the log density at the mode, comes from the Stirling series when a, b ≥ 10: there
     // a ln p* + b ln q* and ln B(a, b) are ~1e7 each at a = b = 1e7 and their difference would keep only 8 digits.
     // logG takes ln p; yg is where g turns (ln of 1/(m u)).
     private static double Integrate(Func<double, double> logG, double yg, double a, double b, out double error)
@@ -252,21 +257,33 @@ internal static class BetaMixture
         var m0 = Math.Min(a, b) >= 10
             ? -GammaFunctions.LogSqrtTwoPi + (0.5 * (Math.Log(a) + Math.Log(b) - Math.Log(ab))) - GammaFunctions.StirlingCorrection(a) - GammaFunctions.StirlingCorrection(b) + GammaFunctions.StirlingCorrection(ab)
             : (a * lpStar) - (b * Elementary.Log1P(a / b)) - GammaFunctions.LogBeta(a, b);
-        double L(double d)
+        var lnP = Math.Log(pStar);
+        double Dp(double d)
         {
             if (-d > 700)
             {
-                return lnQ - d;
+                return d - lnQ;
             }
 
             var arg = qStar * Elementary.ExpM1(-d);
-            return arg >= -0.5 ? Elementary.Log1P(arg) : Math.Log(pStar + (qStar * Math.Exp(-d)));
+            return arg >= -0.5 ? -Elementary.Log1P(arg) : -Math.Log(pStar + (qStar * Math.Exp(-d)));
+        }
+
+        double D1(double d)
+        {
+            if (d > 700)
+            {
+                return -d - lnP;
+            }
+
+            var arg = pStar * Elementary.ExpM1(d);
+            return arg >= -0.5 ? -Elementary.Log1P(arg) : -Math.Log((pStar * Math.Exp(d)) + qStar);
         }
 
         double LogIntegrand(double d)
         {
-            var l = L(d);
-            return m0 - (ab * l) - (b * d) + logG(lpStar - l);
+            var dp = Dp(d);
+            return m0 + (a * dp) + (b * D1(d)) + logG(lpStar + dp);
         }
 
         // The log-integrand is concave: find its peak by golden-section search on a bracket that holds it.
@@ -294,12 +311,32 @@ internal static class BetaMixture
         var left = Edge(-1);
         var right = Edge(1);
         double F(double y) => Math.Exp(LogIntegrand(y) - top);
-        var i1 = Quadrature.Integrate(F, left, peak, 1e-13, 2000, out var e1);
-        var i2 = Quadrature.Integrate(F, peak, right, 1e-13, 2000, out var e2);
-        var total = i1 + i2;
+        // Panels at peak ± w·2^k (w = the Beta's width in y, at most 1): the integrand can be a spike of width 1e-4 on
+        // top of a tail 1e4 long (a = 1e-3), and one adaptive rule over the whole range spends its intervals badly.
+        double total = 0, e1 = 0, e2 = 0;
+        var width = Math.Min(sd, 1);
+        foreach (var direction in new[] { -1.0, 1.0 })
+        {
+            var end = direction < 0 ? left : right;
+            var from = peak;
+            for (var k = 0; k < 200 && from != end; k++)
+            {
+                var to = peak + (direction * width * Math.Pow(2, k));
+                if ((direction < 0 && to < end) || (direction > 0 && to > end))
+                {
+                    to = end;
+                }
 
-        // Quadrature estimate, plus the rounding of the exponent (a few ulp of its largest term, ~b·|δ| at the edges).
-        error = ((e1 + e2) / total) + (Eps * 64 * (1 + Math.Abs(top) + (b * Math.Max(-left, right) * 1e-3)));
+                var v = direction < 0 ? Quadrature.Integrate(F, to, from, 1e-14, 200, out var e) : Quadrature.Integrate(F, from, to, 1e-14, 200, out e);
+                total += v;
+                (direction < 0 ? ref e1 : ref e2) += e;
+                from = to;
+            }
+        }
+
+        // Quadrature estimate, plus the rounding of the exponent: a few ulp of M0 and of the cancelling linear parts
+        // (min(a, b)·|δ|, taken at 3 of the walk-out distance where the mass sits).
+        error = ((e1 + e2) / total) + (Eps * 16 * (1 + Math.Abs(top) + (Math.Min(a, b) * Math.Max(-left, right) / 3)));
         return Math.Exp(top) * total;
     }
 

@@ -42,20 +42,21 @@ public static class ClvModelsArbitraries
          let tx = x == 0 ? 0 : t * Math.Clamp(u, 0, 1000) / 1000.0
          select new ParetoNbdRow(x, tx, t, h)).ToArbitrary();
 
-    /// <summary>MBG/NBD parameters: r, a in [0.05, 5], α in [0.1, 100], b in [0.05, 20].</summary>
+    /// <summary>MBG/NBD parameters over the range of issue 12: r in [1e-3, 1e4], α in [1e-3, 1e6], a, b in [1e-3, 1e7]
+    /// (a also exactly 1 and 1 ± 1e-9).</summary>
     public static Arbitrary<MbgNbdParameters> MbgNbdParameters() =>
-        (from r in LogUniform(0.05, 5)
-         from alpha in LogUniform(0.1, 100)
-         from a in LogUniform(0.05, 5)
-         from b in LogUniform(0.05, 20)
+        (from r in LogUniform(1e-3, 1e4)
+         from alpha in LogUniform(1e-3, 1e6)
+         from a in ClvArbitraries.DropoutShape()
+         from b in LogUniform(1e-3, 1e7)
          select new MbgNbdParameters(r, alpha, a, b)).ToArbitrary();
 
-    /// <summary>BG/BB parameters in [0.05, 20], log-uniform.</summary>
+    /// <summary>BG/BB parameters in [1e-3, 1e7], log-uniform (α also down to 1e-300 a tenth of the time).</summary>
     public static Arbitrary<BgBbParameters> BgBbParameters() =>
-        (from a in LogUniform(0.05, 20)
-         from b in LogUniform(0.05, 20)
-         from g in LogUniform(0.05, 20)
-         from d in LogUniform(0.05, 20)
+        (from a in Gen.Frequency((9, LogUniform(1e-3, 1e7)), (1, LogUniform(1e-300, 1e-3)))
+         from b in LogUniform(1e-3, 1e7)
+         from g in LogUniform(1e-3, 1e7)
+         from d in LogUniform(1e-3, 1e7)
          select new BgBbParameters(a, b, g, d)).ToArbitrary();
 
     /// <summary>Discrete rows with n up to 200.</summary>

@@ -1,3 +1,4 @@
+using FsCheck;
 using FsCheck.Xunit;
 using Lifecycle.Clv;
 using Lifecycle.Tests.Arbitraries;
@@ -20,12 +21,15 @@ public sealed class BgNbdPropertyTests
     [Property(Arbitrary = [typeof(ClvArbitraries)], MaxTest = 60)]
     public void ConditionalExpectedTransactions_NeverDecreasesWithHorizon(BgNbdParameters p, CountSummary c)
     {
+        // Strictly positive for h > 0 unless P(alive) underflows, so "everything is 0" fails this property.
         var model = Model(p);
+        var alive = model.ProbabilityAlive(c.Frequency, c.Recency, c.T);
         var previous = 0.0;
-        foreach (var h in new[] { 0, 0.1, 1, 5, 20, 52, 100, 500 })
+        foreach (var h in new[] { 0, 1e-9, 0.1, 1, 5, 20, 52, 100, 500, 1e4 })
         {
             var e = model.ConditionalExpectedTransactions(h, c.Frequency, c.Recency, c.T);
-            Assert.True(double.IsFinite(e) && e >= previous * (1 - 1e-12), FormattableString.Invariant($"E[Y({h})] = {e:R} < {previous:R}"));
+            Assert.True(double.IsFinite(e) && e >= previous * (1 - 1e-12), FormattableString.Invariant($"{model}: E[Y({h})] = {e:R} < {previous:R}"));
+            Assert.True(h == 0 || alive == 0 || e > 0, FormattableString.Invariant($"{model}: E[Y({h})] = {e:R} with P(alive) = {alive:R}"));
             previous = e;
         }
     }
@@ -33,9 +37,10 @@ public sealed class BgNbdPropertyTests
     [Property(Arbitrary = [typeof(ClvArbitraries)], MaxTest = 30)]
     public void ProbabilityOfTransactions_SumsToOne(BgNbdParameters p, ModelParameter scale)
     {
-        // t up to 4α keeps q = t/(α+t) ≤ 0.8, so 2,000 terms leave a tail far below 1e-12.
+        // t up to 4α/max(1, r/20) keeps q = t/(α+t) ≤ 0.8 and the mean count r·t/α ≤ 80, so 2,000 terms leave a tail
+        // far below 1e-12 over the whole parameter range.
         var model = Model(p);
-        var t = p.Alpha * Math.Min(scale.Value, 4);
+        var t = p.Alpha * Math.Min(scale.Value, 4) / Math.Max(1, p.R / 20);
         var sum = 0.0;
         for (var n = 0; n < 2000; n++)
         {
@@ -52,10 +57,10 @@ public sealed class BgNbdPropertyTests
     }
 
     [Property(Arbitrary = [typeof(ClvArbitraries)])]
-    public void ExtremeSummaries_GiveFiniteResults(BgNbdParameters p, ExtremeSummary c, UnitInterval h)
+    public void ExtremeSummaries_GiveFiniteResults(BgNbdParameters p, ExtremeSummary c, Horizon h)
     {
         var model = Model(p);
-        var horizon = h.Value * 1e4;
+        var horizon = h.Value;
         var values = new[]
         {
             model.ProbabilityAlive(c.Frequency, c.Recency, c.T),
@@ -69,7 +74,8 @@ public sealed class BgNbdPropertyTests
         Assert.InRange(values[0], 0, 1);
         Assert.InRange(values[3], 0, values[0]);
         Assert.InRange(values[4], 0, 1);
-        Assert.True(values[1] >= 0);
+        Assert.True(values[0] == 0 ? values[1] == 0 : values[1] > 0, $"{model}: E[Y] = {values[1]} with P(alive) = {values[0]}");
+        Assert.True(values[5] > 0, $"{model}: E[X({horizon})] = {values[5]}");
     }
 
     [Property(Arbitrary = [typeof(ClvArbitraries)], MaxTest = 40)]
@@ -91,13 +97,9 @@ public sealed class BgNbdPropertyTests
     }
 
     [Property(Arbitrary = [typeof(ClvArbitraries)], MaxTest = 25)]
-    public void Likelihood_GradientMatchesFiniteDifferences(BgNbdParameters p, CountSummary[] customers)
+    public void Likelihood_GradientMatchesFiniteDifferences(BgNbdParameters p, NonEmptyArray<CountSummary> sample)
     {
-        if (customers.Length == 0)
-        {
-            return;
-        }
-
+        var customers = sample.Get;
         var lik = BgNbdLikelihood.Create(customers.Select(c => c.Frequency).ToArray(), customers.Select(c => c.Recency).ToArray(), customers.Select(c => c.T).ToArray(), [], "BG/NBD", 1);
         double[] q = [p.R, p.Alpha, p.A, p.B];
         var g = new double[4];
@@ -116,12 +118,9 @@ public sealed class BgNbdPropertyTests
     }
 
     [Property(Arbitrary = [typeof(ClvArbitraries)], MaxTest = 20)]
-    public void Likelihood_CompressedEqualsUncompressed(BgNbdParameters p, CountSummary[] customers)
+    public void Likelihood_CompressedEqualsUncompressed(BgNbdParameters p, NonEmptyArray<CountSummary> sample)
     {
-        if (customers.Length == 0)
-        {
-            return;
-        }
+        var customers = sample.Get;
 
         // Duplicate every row so that compression has work to do.
         var all = customers.Concat(customers).ToArray();

@@ -58,11 +58,29 @@ public sealed class ClvModelsPropertyTests
         {
             var y = m.ConditionalExpectedTransactions(h, c.Frequency, c.Recency, c.T);
             var x = m.ExpectedTransactions(h);
-            Assert.True(double.IsFinite(y) && y >= previousY * (1 - 1e-9) - 1e-12, FormattableString.Invariant($"E[Y({h})] = {y:R} < {previousY:R}"));
+            Assert.True(double.IsFinite(y) && y >= previousY * (1 - 1e-9) - 1e-12, FormattableString.Invariant($"{m}: E[Y({h})] = {y:R} < {previousY:R}"));
             Assert.True(double.IsFinite(x) && x >= previousX * (1 - 1e-9) - 1e-12);
+
+            // Strictly positive for h > 0 (unless P(alive) underflows): "everything is 0" fails here.
+            Assert.True(h == 0 || ((alive == 0 || y > 0) && x > 0), FormattableString.Invariant($"{m}: E[Y({h})] = {y:R}, E[X({h})] = {x:R}, P(alive) = {alive:R}"));
             previousY = y;
             previousX = x;
         }
+    }
+
+    [Property(Arbitrary = [typeof(ClvModelsArbitraries), typeof(ClvArbitraries)])]
+    public void MbgNbd_ExtremeSummaries_GiveFiniteResultsInRange(MbgNbdParameters p, ExtremeSummary c, Horizon h)
+    {
+        var m = new MbgNbdModel(p.R, p.Alpha, p.A, p.B, TimeUnit.Weeks);
+        var alive = m.ProbabilityAlive(c.Frequency, c.Recency, c.T);
+        var y = m.ConditionalExpectedTransactions(h.Value, c.Frequency, c.Recency, c.T);
+        var ll = m.LogLikelihood(c.Frequency, c.Recency, c.T);
+        var x = m.ExpectedTransactions(h.Value);
+        var where = FormattableString.Invariant($"{m} at ({c.Frequency}, {c.Recency}, {c.T}), horizon {h.Value}: P(alive) {alive}, E[Y] {y}, LL {ll}, E[X] {x}");
+        Assert.True(alive is >= 0 and <= 1, where);
+        Assert.True(alive == 0 ? y == 0 : y > 0 && double.IsFinite(y), where);
+        Assert.True(double.IsFinite(ll), where); // a density of purchase times: positive when T is tiny and x large
+        Assert.True(x > 0 && double.IsFinite(x), where);
     }
 
     [Property(Arbitrary = [typeof(ClvModelsArbitraries)], MaxTest = 60)]
@@ -77,6 +95,7 @@ public sealed class ClvModelsPropertyTests
             var y = m.ConditionalExpectedTransactions(h, row.Frequency, row.Recency, row.Periods);
             Assert.InRange(a, 0, previousAlive * (1 + 1e-12));
             Assert.True(double.IsFinite(y) && y >= previousY && y <= h);
+            Assert.True(h == 0 || y > 0 || a == 0, FormattableString.Invariant($"{m}: E[Y({h})] = {y:R} with P(alive) = {a:R}"));
             previousAlive = a;
             previousY = y;
         }
