@@ -90,6 +90,12 @@ public sealed record TransactionModelFit(TransactionModelKind Kind, ITransaction
         _ => "Pareto/NBD",
     };
 
+    /// <summary>Gets a value indicating whether the fit can be used: it converged and every standard error is finite (a parameter without one sits on a boundary or a flat likelihood, such as r → ∞ on data too short to tell rates apart).</summary>
+    public bool Usable => Converged && StandardErrors.All(double.IsFinite) && Parameters.All(p => double.IsFinite(p) && p > 0);
+
+    /// <summary>Gets why the fit is or is not usable, in words.</summary>
+    public string Verdict => Usable ? "usable" : !Converged ? "did not converge (" + ExitReason + ")" : "converged to a boundary (a standard error is undefined)";
+
     internal static TransactionModelFit From<TModel>(TransactionModelKind kind, FitResult<TModel> fit)
         where TModel : class, ITransactionModel =>
         new(kind, fit.Model, fit.ParameterNames, fit.Parameters, fit.StandardErrors, fit.LogLikelihood, fit.Converged, fit.ExitReason, fit.Iterations, fit.CustomersUsed);

@@ -278,7 +278,7 @@ public static class CustomerAnalysis
             {
                 var fit = Fit(kind, compressed);
                 fits.Add(fit);
-                if (fit.Converged)
+                if (fit.Usable)
                 {
                     chosen = fit;
                     var best = result.Holdout!.Rankings.First(r => r.Name == fit.Name);
@@ -294,7 +294,7 @@ public static class CustomerAnalysis
                 fits.Add(Fit(kind, compressed));
             }
 
-            chosen = fits.Where(f => f.Converged).OrderByDescending(f => f.LogLikelihood).FirstOrDefault();
+            chosen = fits.Where(f => f.Usable).OrderByDescending(f => f.LogLikelihood).FirstOrDefault();
             if (chosen is not null)
             {
                 result.SelectionReason = fits.Count == 1
@@ -306,7 +306,7 @@ public static class CustomerAnalysis
         result.TransactionFits = fits;
         if (chosen is null)
         {
-            result.Skip(AnalysisSection.Models, "No transaction model converged (" + string.Join(", ", fits.Select(f => f.DisplayName + ": " + f.ExitReason)) + "); P(alive), expected purchases and CLV are not computed rather than taken from a fit that stopped short.");
+            result.Skip(AnalysisSection.Models, "No transaction model gave a usable fit (" + string.Join("; ", fits.Select(f => f.DisplayName + ": " + f.Verdict)) + "); P(alive), expected purchases and CLV are not computed rather than taken from a fit that stopped short or ran to a boundary.");
             result.Skip(AnalysisSection.Tracking, "No tracking plot: no transaction model converged.");
             result.Skip(AnalysisSection.PurchaseHistogram, "No purchase-count histogram: no transaction model converged.");
             return;
@@ -385,7 +385,7 @@ public static class CustomerAnalysis
     {
         var compressed = calibration.Compress();
         var fits = o.Models.Select(k => Fit(k, compressed)).ToArray();
-        var converged = fits.Where(f => f.Converged).ToArray();
+        var converged = fits.Where(f => f.Usable).ToArray();
         var rankings = converged.Length == 0
             ? []
             : ModelDiagnostics.RankOnHoldout(converged.Select(f => KeyValuePair.Create(f.Name, f.Model)), calibration.Frequency, calibration.Recency, calibration.T, calibration.HoldoutFrequency, calibration.HoldoutDuration, RankingMetric.MeanAbsoluteError);
