@@ -150,7 +150,7 @@ internal static class ReportWriter
     private static void Tracking(HtmlDocument doc, AnalysisRun run)
     {
         var r = run.Result;
-        doc.Section("tracking", "Tracking: weekly repeat purchases, actual vs model", r.Tracking.Count == 0 ? null : $"Repeat purchases of the whole customer base per week, and what {r.TransactionFit?.DisplayName} expects for customers who made their first purchase when they did.{(r.Holdout is { } h ? $" The dotted line marks the calibration end {Format.Date(h.CalibrationEnd)}; the model making the predictions was fitted on all weeks." : string.Empty)}");
+        doc.Section("tracking", "Tracking: weekly repeat purchases, actual vs model", r.Tracking.Count == 0 ? null : $"Repeat purchases of the whole customer base per week, and what {r.TransactionFit?.DisplayName} expects for customers who made their first purchase when they did.{(r.Holdout is { } h ? $" The holdout began after {Format.Date(h.CalibrationEnd)}; the model drawn here is the one refitted on all weeks, so this plot shows fit, the holdout table shows prediction." : string.Empty)}");
         Notes(doc, run, AnalysisSection.Tracking);
         if (r.Tracking.Count > 0)
         {
