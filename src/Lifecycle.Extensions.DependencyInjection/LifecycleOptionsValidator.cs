@@ -79,6 +79,10 @@ internal sealed class LifecycleOptionsRulesValidator : IValidateOptions<Lifecycl
             {
                 LifecycleSettings.ToAnalysisOptions(options).Validate();
             }
+            catch (ArgumentOutOfRangeException)
+            {
+                // A value out of Core's range is out of the field's range too: the field validator has reported it.
+            }
             catch (ArgumentException e)
             {
                 var at = e.Message.LastIndexOf(" (Parameter '", StringComparison.Ordinal);

@@ -71,12 +71,12 @@ internal sealed record LifecycleSettings
 
     public TimeSpan ChurnWindow { get; }
 
-    /// <summary>Maps the configuration onto Core's analysis options (which check every value again).</summary>
+    /// <summary>Maps the configuration onto Core's analysis options (which check every value again). The analysis has one churn window, <c>Stages:ChurnedAfterDays</c>; <c>Churn:InactivityDays</c> applies to <see cref="IChurnCalculator"/> only.</summary>
     public static AnalysisOptions ToAnalysisOptions(LifecycleOptions o) => AnalysisOptions.Default with
     {
         Unit = o.TimeUnit,
         AtRiskAfter = TimeSpan.FromDays(o.Stages.AtRiskAfterDays),
-        ChurnedAfter = TimeSpan.FromDays(o.Churn.InactivityDays ?? o.Stages.ChurnedAfterDays),
+        ChurnedAfter = TimeSpan.FromDays(o.Stages.ChurnedAfterDays),
         AliveThreshold = o.Stages.AliveThreshold,
         ClvMonths = o.Clv.HorizonPeriods,
         MonthlyDiscountRate = o.Clv.DiscountRate,

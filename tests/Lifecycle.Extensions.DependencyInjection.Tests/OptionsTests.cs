@@ -175,7 +175,7 @@ public sealed class OptionsTests
     {
         using var provider = new ServiceCollection().AddLifecycle(o => o.Clv = null!).BuildServiceProvider();
         var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
-        Assert.Equal("Lifecycle:Stages, Lifecycle:Clv, Lifecycle:Segmentation and Lifecycle:Churn must not be null; remove the null assignment to keep the defaults.", e.Message);
+        Assert.Equal("Lifecycle:Stages, Lifecycle:Clv, Lifecycle:Segmentation, Lifecycle:Churn and Lifecycle:Analysis must not be null; remove the null assignment to keep the defaults.", e.Message);
     }
 
     [Fact]
