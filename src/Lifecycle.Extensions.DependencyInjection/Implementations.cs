@@ -1,3 +1,4 @@
+using Lifecycle.Analysis;
 using Lifecycle.Clv;
 using Lifecycle.Metrics;
 using Lifecycle.Segmentation;
@@ -27,6 +28,17 @@ internal sealed class SummarizerFactory(LifecycleSettings settings, TimeProvider
         summarizer.AddRange(transactions);
         return summarizer.Build();
     }
+}
+
+internal sealed class CustomerAnalyzer(LifecycleSettings settings) : ICustomerAnalyzer
+{
+    public AnalysisOptions Options => settings.Analysis;
+
+    public AnalysisResult<TKey> Analyze<TKey>(IEnumerable<Transaction<TKey>> transactions, IComparer<TKey>? order = null, IProgress<AnalysisProgress>? progress = null, CancellationToken cancellationToken = default)
+        where TKey : notnull, IEquatable<TKey> => CustomerAnalysis.Run(transactions, settings.Analysis, order, progress, cancellationToken);
+
+    public Task<AnalysisResult<TKey>> AnalyzeAsync<TKey>(IAsyncEnumerable<Transaction<TKey>> transactions, IComparer<TKey>? order = null, IProgress<AnalysisProgress>? progress = null, CancellationToken cancellationToken = default)
+        where TKey : notnull, IEquatable<TKey> => CustomerAnalysis.RunAsync(transactions, settings.Analysis, order, progress, cancellationToken);
 }
 
 internal sealed class StageEngineFactory : IStageEngineFactory
@@ -85,7 +97,7 @@ internal sealed class ClvModelFitter(LifecycleSettings settings) : IClvModelFitt
 
 internal sealed class ClvCalculator(LifecycleSettings settings) : IClvCalculator
 {
-    public double Horizon(TimeUnit unit) => settings.HorizonPeriods * settings.DiscountPeriodDays / LifecycleSettings.UnitDays(unit);
+    public double Horizon(TimeUnit unit) => settings.HorizonPeriods * settings.DiscountPeriodDays / unit.DaysPerUnit();
 
     public CustomerPredictions Predict<TKey>(SummarySet<TKey> summaries, ITransactionModel transactions, ISpendModel? spend)
         where TKey : notnull, IEquatable<TKey>
@@ -119,7 +131,7 @@ internal sealed class ClvCalculator(LifecycleSettings settings) : IClvCalculator
     }
 
     public DiscreteDiscounting Discounting(TimeUnit unit) =>
-        new(settings.HorizonPeriods, settings.DiscountPeriodDays / LifecycleSettings.UnitDays(unit), settings.DiscountRate) { Margin = settings.Margin };
+        new(settings.HorizonPeriods, settings.DiscountPeriodDays / unit.DaysPerUnit(), settings.DiscountRate) { Margin = settings.Margin };
 }
 
 internal sealed class ChurnCalculator(LifecycleSettings settings, TimeProvider time, IServiceProvider services) : IChurnCalculator

@@ -1,3 +1,4 @@
+using Lifecycle.Analysis;
 using Lifecycle.Metrics;
 using Lifecycle.Segmentation;
 using Lifecycle.Stages;
@@ -40,8 +41,8 @@ public sealed class LifecycleOptions
     public const string SectionName = "Lifecycle";
 
     /// <summary>Gets or sets the model time unit of summaries, fitted models and horizons.</summary>
-    /// <value>Default <see cref="Lifecycle.TimeUnit.Weeks"/> (the convention of the BG/NBD literature); <see cref="Lifecycle.TimeUnit.Days"/> or <see cref="Lifecycle.TimeUnit.Weeks"/>.</value>
-    public TimeUnit TimeUnit { get; set; } = TimeUnit.Weeks;
+    /// <value>Default <see cref="AnalysisOptions.Unit"/> of <see cref="AnalysisOptions.Default"/> (days); <see cref="Lifecycle.TimeUnit.Days"/> or <see cref="Lifecycle.TimeUnit.Weeks"/>.</value>
+    public TimeUnit TimeUnit { get; set; } = AnalysisOptions.Default.Unit;
 
     /// <summary>Gets or sets the stage model and its rule thresholds.</summary>
     /// <value>Defaults of <see cref="LifecycleStageOptions"/>.</value>
@@ -62,6 +63,38 @@ public sealed class LifecycleOptions
     /// <value>Defaults of <see cref="LifecycleChurnOptions"/>.</value>
     [ValidateObjectMembers]
     public LifecycleChurnOptions Churn { get; set; } = new();
+
+    /// <summary>Gets or sets the settings only the whole analysis (<see cref="ICustomerAnalyzer"/>) uses: the holdout and the month length.</summary>
+    /// <value>Defaults of <see cref="LifecycleAnalysisOptions"/>.</value>
+    [ValidateObjectMembers]
+    public LifecycleAnalysisOptions Analysis { get; set; } = new();
+}
+
+/// <summary>Settings of the whole analysis beyond the shared sections (section <c>Lifecycle:Analysis</c>); every default is <see cref="AnalysisOptions.Default"/>'s.</summary>
+/// <remarks>Mutable options; see <see cref="LifecycleOptions"/>.</remarks>
+public sealed class LifecycleAnalysisOptions
+{
+    /// <summary>Gets or sets the calibration end of the holdout check; <see langword="null"/> lets the automatic rule choose.</summary>
+    /// <value>Default <see langword="null"/> (<see cref="AnalysisOptions.CalibrationEnd"/>).</value>
+    public DateTimeOffset? CalibrationEnd { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the last part of the window is held out automatically to rank the models.</summary>
+    /// <value>Default <see langword="true"/> (<see cref="AnalysisOptions.AutoHoldout"/>).</value>
+    public bool AutoHoldout { get; set; } = AnalysisOptions.Default.AutoHoldout;
+
+    /// <summary>Gets or sets the share of the window held out by the automatic rule.</summary>
+    /// <value>Default 1/3 (<see cref="AnalysisOptions.HoldoutFraction"/>); in (0, 0.9].</value>
+    [OptionRange("Lifecycle:Analysis:HoldoutFraction", 0, 0.9, "use 0.333 to hold out the last third", MinimumIsExclusive = true)]
+    public double HoldoutFraction { get; set; } = AnalysisOptions.Default.HoldoutFraction;
+
+    /// <summary>Gets or sets the shortest window, in days, for which the automatic holdout is made.</summary>
+    /// <value>Default 120 (<see cref="AnalysisOptions.MinimumHoldoutSpan"/>); 1–36500.</value>
+    [OptionRange("Lifecycle:Analysis:MinimumHoldoutDays", 1, 36500, "use 120", Unit = "days")]
+    public int MinimumHoldoutDays { get; set; } = (int)AnalysisOptions.Default.MinimumHoldoutSpan.TotalDays;
+
+    /// <summary>Gets or sets the length of a month in horizons and discounting.</summary>
+    /// <value>Default <see cref="MonthLength.Calendar"/> (<see cref="AnalysisOptions.MonthLength"/>).</value>
+    public MonthLength MonthLength { get; set; } = AnalysisOptions.Default.MonthLength;
 }
 
 /// <summary>Stage model choice and rule thresholds (section <c>Lifecycle:Stages</c>).</summary>
@@ -73,19 +106,19 @@ public sealed class LifecycleStageOptions
     public StageModelKind Model { get; set; } = StageModelKind.ReachToLoyalty;
 
     /// <summary>Gets or sets the days without a purchase after which a customer is AtRisk.</summary>
-    /// <value>Default 90; 1–3650; less than <see cref="ChurnedAfterDays"/>.</value>
+    /// <value>Default 90 (<see cref="AnalysisOptions.AtRiskAfter"/>); 1–3650; less than <see cref="ChurnedAfterDays"/>.</value>
     [OptionRange("Lifecycle:Stages:AtRiskAfterDays", 1, 3650, "set it to the days without a purchase that signal risk, for example 90", Unit = "days")]
-    public int AtRiskAfterDays { get; set; } = 90;
+    public int AtRiskAfterDays { get; set; } = (int)AnalysisOptions.Default.AtRiskAfter.TotalDays;
 
     /// <summary>Gets or sets the days without a purchase after which a customer is Churned.</summary>
-    /// <value>Default 180; 1–3650; greater than <see cref="AtRiskAfterDays"/>.</value>
+    /// <value>Default 180 (<see cref="AnalysisOptions.ChurnedAfter"/>, the one churn window); 1–3650; greater than <see cref="AtRiskAfterDays"/>.</value>
     [OptionRange("Lifecycle:Stages:ChurnedAfterDays", 1, 3650, "set it to the days without a purchase that count as lost, for example 180", Unit = "days")]
-    public int ChurnedAfterDays { get; set; } = 180;
+    public int ChurnedAfterDays { get; set; } = (int)AnalysisOptions.Default.ChurnedAfter.TotalDays;
 
     /// <summary>Gets or sets the P(alive) below which the model-driven rule moves a customer to AtRisk (used when the engine is created with a fitted model).</summary>
     /// <value>Default 0.3; in (0, 1].</value>
     [OptionRange("Lifecycle:Stages:AliveThreshold", 0, 1, "set it to the P(alive) below which a customer is at risk, for example 0.3", MinimumIsExclusive = true)]
-    public double AliveThreshold { get; set; } = 0.3;
+    public double AliveThreshold { get; set; } = AnalysisOptions.Default.AliveThreshold;
 
     /// <summary>Gets or sets the NPS answer from which a customer is a promoter (moves to Loyalty or Advocacy).</summary>
     /// <value>Default 9 (the NPS definition); 0–10.</value>
@@ -107,19 +140,19 @@ public sealed class LifecycleStageOptions
 public sealed class LifecycleClvOptions
 {
     /// <summary>Gets or sets the discount rate per discount period.</summary>
-    /// <value>Default 0.01 (1% a month, about 12.7% a year); 0 to 1.</value>
+    /// <value>Default 0.01 (1% a month, about 12.7% a year; <see cref="AnalysisOptions.MonthlyDiscountRate"/>); 0 to 1.</value>
     [OptionRange("Lifecycle:Clv:DiscountRate", 0, 1, "set the rate per discount period, for example 0.01 for 1% a month")]
-    public double DiscountRate { get; set; } = 0.01;
+    public double DiscountRate { get; set; } = AnalysisOptions.Default.MonthlyDiscountRate;
 
     /// <summary>Gets or sets the length of one discount period in days.</summary>
-    /// <value>Default 30 (a month, as lifetimes does); 1–366.</value>
-    [OptionRange("Lifecycle:Clv:DiscountPeriodDays", 1, 366, "use 30 for monthly discounting", Unit = "days")]
-    public double DiscountPeriodDays { get; set; } = 30;
+    /// <value>Default one calendar month, <see cref="TimeUnitConversions.DaysPerMonth"/> = 30.436875 days (30 reproduces lifetimes); 1–366. The whole analysis (<see cref="ICustomerAnalyzer"/>) discounts by months of <see cref="LifecycleAnalysisOptions.MonthLength"/> and ignores this value.</value>
+    [OptionRange("Lifecycle:Clv:DiscountPeriodDays", 1, 366, "use 30.436875 for monthly discounting", Unit = "days")]
+    public double DiscountPeriodDays { get; set; } = TimeUnitConversions.DaysPerMonth;
 
     /// <summary>Gets or sets the CLV horizon as a number of discount periods.</summary>
-    /// <value>Default 12 (a year of monthly periods); 1–1200.</value>
+    /// <value>Default 12 (a year of monthly periods; <see cref="AnalysisOptions.ClvMonths"/>); 1–1200.</value>
     [OptionRange("Lifecycle:Clv:HorizonPeriods", 1, 1200, "use 12 for a year of monthly periods", Unit = "periods")]
-    public int HorizonPeriods { get; set; } = 12;
+    public int HorizonPeriods { get; set; } = AnalysisOptions.Default.ClvMonths;
 
     /// <summary>Gets or sets the profit margin applied to expected spend.</summary>
     /// <value>Default 1 (CLV in revenue); in (0, 1].</value>
@@ -131,7 +164,7 @@ public sealed class LifecycleClvOptions
     public bool ComputeCovariance { get; set; } = true;
 
     /// <summary>Gets or sets a value indicating whether the Gamma-Gamma fit is constrained to q &gt; 1, so the population mean spend exists and customers without repeat purchases get a CLV.</summary>
-    /// <value>Default <see langword="true"/>; <see langword="false"/> fits unconstrained (as published), and then one-time buyers need q &gt; 1 to be valued.</value>
+    /// <value>Default <see langword="true"/>; <see langword="false"/> fits unconstrained (as published), and then one-time buyers need q &gt; 1 to be valued. The whole analysis (<see cref="ICustomerAnalyzer"/>) ignores it and follows Core's one policy: fit free, and refit with q &gt; 1 (with a note) only when the free fit has q ≤ 1.</value>
     public bool ConstrainSpendQAboveOne { get; set; } = true;
 }
 
@@ -145,8 +178,8 @@ public sealed class LifecycleSegmentationOptions
     public int RfmBins { get; set; } = 5;
 
     /// <summary>Gets or sets how customers with equal values are placed in bins.</summary>
-    /// <value>Default <see cref="TiePolicy.RankFirst"/>.</value>
-    public TiePolicy Ties { get; set; } = TiePolicy.RankFirst;
+    /// <value>Default <see cref="TiePolicy.AverageRank"/> (<see cref="AnalysisOptions.Ties"/>): identical customers get identical scores.</value>
+    public TiePolicy Ties { get; set; } = AnalysisOptions.Default.Ties;
 
     /// <summary>Gets or sets the built-in segment map (a <see cref="SegmentMap"/> registered in the container wins).</summary>
     /// <value>Default <see cref="SegmentMapKind.RecencyFrequencyMonetary"/>.</value>

@@ -23,9 +23,9 @@ internal sealed class LifecycleOptionsRulesValidator : IValidateOptions<Lifecycl
             failures.Add(Invariant($"Lifecycle:TimeUnit = {options.TimeUnit} must be Days or Weeks; set the unit of model time and horizons, for example Weeks."));
         }
 
-        if (options.Stages is null || options.Clv is null || options.Segmentation is null || options.Churn is null)
+        if (options.Stages is null || options.Clv is null || options.Segmentation is null || options.Churn is null || options.Analysis is null)
         {
-            failures.Add("Lifecycle:Stages, Lifecycle:Clv, Lifecycle:Segmentation and Lifecycle:Churn must not be null; remove the null assignment to keep the defaults.");
+            failures.Add("Lifecycle:Stages, Lifecycle:Clv, Lifecycle:Segmentation, Lifecycle:Churn and Lifecycle:Analysis must not be null; remove the null assignment to keep the defaults.");
             return ValidateOptionsResult.Fail(failures);
         }
 
@@ -47,7 +47,7 @@ internal sealed class LifecycleOptionsRulesValidator : IValidateOptions<Lifecycl
 
         if (!Enum.IsDefined(options.Segmentation.Ties))
         {
-            failures.Add(Invariant($"Lifecycle:Segmentation:Ties = {options.Segmentation.Ties} must be RankFirst, AverageRank or DropDuplicateEdges; use RankFirst for equal-sized bins."));
+            failures.Add(Invariant($"Lifecycle:Segmentation:Ties = {options.Segmentation.Ties} must be RankFirst, AverageRank or DropDuplicateEdges; use AverageRank so equal customers get equal scores."));
         }
 
         if (!Enum.IsDefined(options.Segmentation.Map))
@@ -65,6 +65,29 @@ internal sealed class LifecycleOptionsRulesValidator : IValidateOptions<Lifecycl
         if (clv.HorizonPeriods >= 1 && clv.DiscountPeriodDays >= 1 && clv.HorizonPeriods * clv.DiscountPeriodDays < unitDays)
         {
             failures.Add(Invariant($"Lifecycle:Clv:HorizonPeriods × Lifecycle:Clv:DiscountPeriodDays = {clv.HorizonPeriods} × {clv.DiscountPeriodDays} days must be at least one model time unit ({options.TimeUnit}); lengthen the horizon or set Lifecycle:TimeUnit to Days."));
+        }
+
+        if (!Enum.IsDefined(options.Analysis.MonthLength))
+        {
+            failures.Add(Invariant($"Lifecycle:Analysis:MonthLength = {options.Analysis.MonthLength} must be Calendar or Lifetimes; use Calendar."));
+        }
+
+        if (failures.Count == 0)
+        {
+            // Core checks the analysis options once more (ranges, calibration end): one set of rules, reused here.
+            try
+            {
+                LifecycleSettings.ToAnalysisOptions(options).Validate();
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                // A value out of Core's range is out of the field's range too: the field validator has reported it.
+            }
+            catch (ArgumentException e)
+            {
+                var at = e.Message.LastIndexOf(" (Parameter '", StringComparison.Ordinal);
+                failures.Add("Lifecycle: " + (at >= 0 ? e.Message[..at] : e.Message));
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -107,6 +107,7 @@ public static class LifecycleServiceCollectionExtensions
 
         if (name is null)
         {
+            services.TryAddSingleton<ICustomerAnalyzer>(sp => new CustomerAnalyzer(Settings(sp, optionsName)));
             services.TryAddSingleton<ISummarizerFactory>(sp => new SummarizerFactory(Settings(sp, optionsName), Time(sp)));
             services.TryAddSingleton<IStageEngineFactory>(sp => new StageEngineFactory(Settings(sp, optionsName)));
             services.TryAddSingleton(sp => sp.GetRequiredService<IStageEngineFactory>().Create());
@@ -118,6 +119,7 @@ public static class LifecycleServiceCollectionExtensions
         }
         else
         {
+            services.TryAddKeyedSingleton<ICustomerAnalyzer>(name, (sp, _) => new CustomerAnalyzer(Settings(sp, name)));
             services.TryAddKeyedSingleton<ISummarizerFactory>(name, (sp, _) => new SummarizerFactory(Settings(sp, name), Time(sp)));
             services.TryAddKeyedSingleton<IStageEngineFactory>(name, (sp, _) => new StageEngineFactory(Settings(sp, name)));
             services.TryAddKeyedSingleton<LifecycleEngine>(name, (sp, _) => sp.GetRequiredKeyedService<IStageEngineFactory>(name).Create());

@@ -1,3 +1,4 @@
+using Lifecycle.Analysis;
 using Lifecycle.Metrics;
 using Lifecycle.Segmentation;
 using Lifecycle.Stages;
@@ -28,7 +29,11 @@ internal sealed record LifecycleSettings
         Map = options.Segmentation.Map;
         ChurnPeriod = options.Churn.Period;
         ChurnWindow = TimeSpan.FromDays(options.Churn.InactivityDays ?? options.Stages.ChurnedAfterDays);
+        Analysis = ToAnalysisOptions(options);
     }
+
+    /// <summary>The analysis options the configuration describes; every value not configured keeps Core's default.</summary>
+    public AnalysisOptions Analysis { get; }
 
     public TimeUnit TimeUnit { get; }
 
@@ -66,11 +71,25 @@ internal sealed record LifecycleSettings
 
     public TimeSpan ChurnWindow { get; }
 
-    public static double UnitDays(TimeUnit unit) => unit switch
+    /// <summary>Maps the configuration onto Core's analysis options (which check every value again). The analysis has one churn window, <c>Stages:ChurnedAfterDays</c>; <c>Churn:InactivityDays</c> applies to <see cref="IChurnCalculator"/> only.</summary>
+    public static AnalysisOptions ToAnalysisOptions(LifecycleOptions o) => AnalysisOptions.Default with
     {
-        TimeUnit.Days => 1.0,
-        TimeUnit.Weeks => 7.0,
-        _ => throw new ArgumentOutOfRangeException(nameof(unit), unit, FormattableString.Invariant($"unit = {unit} must be Days or Weeks; pass the unit of the model and summaries.")),
+        Unit = o.TimeUnit,
+        AtRiskAfter = TimeSpan.FromDays(o.Stages.AtRiskAfterDays),
+        ChurnedAfter = TimeSpan.FromDays(o.Stages.ChurnedAfterDays),
+        AliveThreshold = o.Stages.AliveThreshold,
+        ClvMonths = o.Clv.HorizonPeriods,
+        MonthlyDiscountRate = o.Clv.DiscountRate,
+        Margin = o.Clv.Margin,
+        RfmBins = Math.Min(o.Segmentation.RfmBins, 5),
+        Ties = o.Segmentation.Ties,
+        SegmentMap = o.Segmentation.Map == SegmentMapKind.RecencyFrequency ? SegmentMap.RecencyFrequency : SegmentMap.RecencyFrequencyMonetary,
+        Period = o.Churn.Period,
+        CalibrationEnd = o.Analysis.CalibrationEnd,
+        AutoHoldout = o.Analysis.AutoHoldout,
+        HoldoutFraction = o.Analysis.HoldoutFraction,
+        MinimumHoldoutSpan = TimeSpan.FromDays(o.Analysis.MinimumHoldoutDays),
+        MonthLength = o.Analysis.MonthLength,
     };
 
     public DefaultRuleOptions RuleOptions(IAliveProbability? aliveModel) => new()

@@ -1,9 +1,44 @@
+using Lifecycle.Analysis;
 using Lifecycle.Clv;
 using Lifecycle.Metrics;
 using Lifecycle.Segmentation;
 using Lifecycle.Stages;
 
 namespace Lifecycle;
+
+/// <summary>The whole lifecycle analysis (<see cref="CustomerAnalysis"/>) with options bound from configuration: the same numbers as the CLI's <c>analyze</c> and a direct call for the same options.</summary>
+/// <remarks>Implementations call Core and add nothing; thread-safe.</remarks>
+public interface ICustomerAnalyzer
+{
+    /// <summary>Gets the analysis options built from the configuration (validated at start).</summary>
+    AnalysisOptions Options { get; }
+
+    /// <summary>Runs the analysis on transactions (<see cref="CustomerAnalysis.Run{TKey}(IEnumerable{Transaction{TKey}}, AnalysisOptions?, IComparer{TKey}?, IProgress{AnalysisProgress}?, CancellationToken)"/> with <see cref="Options"/>).</summary>
+    /// <typeparam name="TKey">The customer identifier type.</typeparam>
+    /// <param name="transactions">The transactions, in any order; enumerated twice when a first pass is needed.</param>
+    /// <param name="order">The customer order of the summaries; <see langword="null"/> for the default comparer.</param>
+    /// <param name="progress">Receives progress; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>The result, with notes for skipped sections.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="transactions"/> is null.</exception>
+    /// <exception cref="ArgumentException">There are no transactions, or a transaction breaks a rule of the summarizer.</exception>
+    /// <exception cref="OperationCanceledException">The run was cancelled.</exception>
+    AnalysisResult<TKey> Analyze<TKey>(IEnumerable<Transaction<TKey>> transactions, IComparer<TKey>? order = null, IProgress<AnalysisProgress>? progress = null, CancellationToken cancellationToken = default)
+        where TKey : notnull, IEquatable<TKey>;
+
+    /// <summary>Runs the analysis on a stream of transactions (<see cref="CustomerAnalysis.RunAsync{TKey}"/> with <see cref="Options"/>).</summary>
+    /// <typeparam name="TKey">The customer identifier type.</typeparam>
+    /// <param name="transactions">The transactions; enumerated twice when a first pass is needed.</param>
+    /// <param name="order">The customer order of the summaries; <see langword="null"/> for the default comparer.</param>
+    /// <param name="progress">Receives progress; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="transactions"/> is null.</exception>
+    /// <exception cref="ArgumentException">There are no transactions, or a transaction breaks a rule of the summarizer.</exception>
+    /// <exception cref="OperationCanceledException">The run was cancelled.</exception>
+    Task<AnalysisResult<TKey>> AnalyzeAsync<TKey>(IAsyncEnumerable<Transaction<TKey>> transactions, IComparer<TKey>? order = null, IProgress<AnalysisProgress>? progress = null, CancellationToken cancellationToken = default)
+        where TKey : notnull, IEquatable<TKey>;
+}
 
 /// <summary>Creates transaction summarizers on the configured model time unit.</summary>
 /// <remarks>

@@ -52,7 +52,7 @@ public sealed class ChurnCommandTests
     {
         var (code, output, _) = CliRunner.Run("churn", CliRunner.Data("CDNOW_sample.txt"), "--format", "cdnow", "--period", "quarter");
         Assert.Equal(0, code);
-        Assert.Contains("Churn by quarter (inactivity 90 days; observation end 1998-07-01)", output, StringComparison.Ordinal);
+        Assert.Contains("Churn by quarter (inactivity 180 days; observation end 1998-07-01)", output, StringComparison.Ordinal);
         Assert.Contains("Cohort retention", output, StringComparison.Ordinal);
         Assert.Contains("1998-Q2", output, StringComparison.Ordinal);
 

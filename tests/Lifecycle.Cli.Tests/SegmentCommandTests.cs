@@ -16,7 +16,7 @@ public sealed class SegmentCommandTests
         Assert.Equal(
             "customer_id,r,f,m,segment\na,1,1,1,Lost\nb,2,2,2,Hibernating\nc,3,3,3,Need Attention\nd,4,4,4,Champions\ne,5,5,5,Champions\n",
             output.Replace("\r\n", "\n", StringComparison.Ordinal));
-        Assert.Contains("5 customers, scheme rfm, ties first", error, StringComparison.Ordinal);
+        Assert.Contains("5 customers, scheme rfm, ties average", error, StringComparison.Ordinal);
         Assert.Contains("Champions", error, StringComparison.Ordinal);
     }
 

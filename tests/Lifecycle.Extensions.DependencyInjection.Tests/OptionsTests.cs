@@ -40,11 +40,11 @@ public sealed class OptionsTests
     public void Defaults_AreValidAndDocumented()
     {
         var o = new LifecycleOptions();
-        Assert.Equal(TimeUnit.Weeks, o.TimeUnit);
+        Assert.Equal(TimeUnit.Days, o.TimeUnit);
         Assert.Equal(StageModelKind.ReachToLoyalty, o.Stages.Model);
         Assert.Equal((90, 180, 0.3, 9, 2, OutOfOrderPolicy.Refold), (o.Stages.AtRiskAfterDays, o.Stages.ChurnedAfterDays, o.Stages.AliveThreshold, o.Stages.PromoterScore, o.Stages.RetentionPurchases, o.Stages.OutOfOrder));
-        Assert.Equal((0.01, 30.0, 12, 1.0, true, true), (o.Clv.DiscountRate, o.Clv.DiscountPeriodDays, o.Clv.HorizonPeriods, o.Clv.Margin, o.Clv.ComputeCovariance, o.Clv.ConstrainSpendQAboveOne));
-        Assert.Equal((5, TiePolicy.RankFirst, SegmentMapKind.RecencyFrequencyMonetary), (o.Segmentation.RfmBins, o.Segmentation.Ties, o.Segmentation.Map));
+        Assert.Equal((0.01, 365.2425 / 12, 12, 1.0, true, true), (o.Clv.DiscountRate, o.Clv.DiscountPeriodDays, o.Clv.HorizonPeriods, o.Clv.Margin, o.Clv.ComputeCovariance, o.Clv.ConstrainSpendQAboveOne));
+        Assert.Equal((5, TiePolicy.AverageRank, SegmentMapKind.RecencyFrequencyMonetary), (o.Segmentation.RfmBins, o.Segmentation.Ties, o.Segmentation.Map));
         Assert.Equal((PeriodGranularity.Month, (int?)null), (o.Churn.Period, o.Churn.InactivityDays));
 
         using var provider = new ServiceCollection().AddLifecycle().BuildServiceProvider();
@@ -85,14 +85,14 @@ public sealed class OptionsTests
     public void Configure_NamedSections_BindIndependently()
     {
         var configuration = TestData.Json("""
-            { "Lifecycle": { "Eu": { "TimeUnit": "Days" }, "Us": { "Churn": { "Period": "Week" } } } }
+            { "Lifecycle": { "Eu": { "TimeUnit": "Weeks" }, "Us": { "Churn": { "Period": "Week" } } } }
             """);
         var services = new ServiceCollection().AddLifecycle("eu").AddLifecycle("us");
         services.Configure<LifecycleOptions>("eu", configuration.GetSection("Lifecycle:Eu"));
         services.Configure<LifecycleOptions>("us", configuration.GetSection("Lifecycle:Us"));
         using var provider = services.BuildServiceProvider();
-        Assert.Equal(TimeUnit.Days, provider.GetRequiredKeyedService<ISummarizerFactory>("eu").Unit);
-        Assert.Equal(TimeUnit.Weeks, provider.GetRequiredKeyedService<ISummarizerFactory>("us").Unit);
+        Assert.Equal(TimeUnit.Weeks, provider.GetRequiredKeyedService<ISummarizerFactory>("eu").Unit);
+        Assert.Equal(TimeUnit.Days, provider.GetRequiredKeyedService<ISummarizerFactory>("us").Unit);
         Assert.Equal(PeriodGranularity.Month, provider.GetRequiredKeyedService<IChurnCalculator>("eu").Calendar.Granularity);
         Assert.Equal(PeriodGranularity.Week, provider.GetRequiredKeyedService<IChurnCalculator>("us").Calendar.Granularity);
     }
@@ -110,12 +110,12 @@ public sealed class OptionsTests
         { """{ "TimeUnit": "None" }""", "Lifecycle:TimeUnit = None must be Days or Weeks; set the unit of model time and horizons, for example Weeks." },
         { """{ "Clv": { "DiscountRate": -0.1 } }""", "Lifecycle:Clv:DiscountRate = -0.1 must be between 0 and 1; set the rate per discount period, for example 0.01 for 1% a month." },
         { """{ "Clv": { "DiscountRate": "NaN" } }""", "Lifecycle:Clv:DiscountRate = NaN must be between 0 and 1; set the rate per discount period, for example 0.01 for 1% a month." },
-        { """{ "Clv": { "DiscountPeriodDays": 0.5 } }""", "Lifecycle:Clv:DiscountPeriodDays = 0.5 must be between 1 and 366 days; use 30 for monthly discounting." },
+        { """{ "Clv": { "DiscountPeriodDays": 0.5 } }""", "Lifecycle:Clv:DiscountPeriodDays = 0.5 must be between 1 and 366 days; use 30.436875 for monthly discounting." },
         { """{ "Clv": { "HorizonPeriods": 0 } }""", "Lifecycle:Clv:HorizonPeriods = 0 must be between 1 and 1200 periods; use 12 for a year of monthly periods." },
-        { """{ "Clv": { "HorizonPeriods": 2, "DiscountPeriodDays": 3 } }""", "Lifecycle:Clv:HorizonPeriods × Lifecycle:Clv:DiscountPeriodDays = 2 × 3 days must be at least one model time unit (Weeks); lengthen the horizon or set Lifecycle:TimeUnit to Days." },
+        { """{ "TimeUnit": "Weeks", "Clv": { "HorizonPeriods": 2, "DiscountPeriodDays": 3 } }""", "Lifecycle:Clv:HorizonPeriods × Lifecycle:Clv:DiscountPeriodDays = 2 × 3 days must be at least one model time unit (Weeks); lengthen the horizon or set Lifecycle:TimeUnit to Days." },
         { """{ "Clv": { "Margin": 0 } }""", "Lifecycle:Clv:Margin = 0 must be greater than 0 and at most 1; use 1 for CLV in revenue or your gross margin, for example 0.3." },
         { """{ "Segmentation": { "RfmBins": 1 } }""", "Lifecycle:Segmentation:RfmBins = 1 must be between 2 and 255; use 5 for quintiles (the scale of the built-in segment maps)." },
-        { """{ "Segmentation": { "Ties": 9 } }""", "Lifecycle:Segmentation:Ties = 9 must be RankFirst, AverageRank or DropDuplicateEdges; use RankFirst for equal-sized bins." },
+        { """{ "Segmentation": { "Ties": 9 } }""", "Lifecycle:Segmentation:Ties = 9 must be RankFirst, AverageRank or DropDuplicateEdges; use AverageRank so equal customers get equal scores." },
         { """{ "Segmentation": { "Map": 9 } }""", "Lifecycle:Segmentation:Map = 9 must be RecencyFrequencyMonetary or RecencyFrequency; or register your own SegmentMap in the container." },
         { """{ "Churn": { "Period": "None" } }""", "Lifecycle:Churn:Period = None must be Week, Month or Quarter; use Month for monthly churn rates." },
         { """{ "Churn": { "InactivityDays": 0 } }""", "Lifecycle:Churn:InactivityDays = 0 must be between 1 and 3650 days; remove it to use Lifecycle:Stages:ChurnedAfterDays." },
@@ -175,7 +175,7 @@ public sealed class OptionsTests
     {
         using var provider = new ServiceCollection().AddLifecycle(o => o.Clv = null!).BuildServiceProvider();
         var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
-        Assert.Equal("Lifecycle:Stages, Lifecycle:Clv, Lifecycle:Segmentation and Lifecycle:Churn must not be null; remove the null assignment to keep the defaults.", e.Message);
+        Assert.Equal("Lifecycle:Stages, Lifecycle:Clv, Lifecycle:Segmentation, Lifecycle:Churn and Lifecycle:Analysis must not be null; remove the null assignment to keep the defaults.", e.Message);
     }
 
     [Fact]

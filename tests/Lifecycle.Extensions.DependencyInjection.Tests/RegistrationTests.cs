@@ -142,7 +142,7 @@ public sealed class RegistrationTests
         using var provider = services.BuildServiceProvider();
         var factory = provider.GetRequiredService<ISummarizerFactory>();
         Assert.Equal(now, factory.CreateOptions().ObservationEnd);
-        Assert.Equal(TimeUnit.Weeks, factory.CreateOptions().Unit);
+        Assert.Equal(TimeUnit.Days, factory.CreateOptions().Unit);
     }
 
     [Fact]

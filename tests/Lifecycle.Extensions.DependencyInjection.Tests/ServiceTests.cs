@@ -43,7 +43,7 @@ public sealed class ServiceTests
         Assert.False(predictions.HasValue);
         Assert.True(predictions.ExpectedSpend.IsEmpty);
         Assert.True(predictions.LifetimeValue.IsEmpty);
-        Assert.Equal(12 * 30 / 7.0, predictions.Horizon, 12);
+        Assert.Equal(365.2425 / 7, predictions.Horizon, 12); // 12 calendar months in weeks (TimeUnitConversions)
         for (var i = 0; i < 5; i++)
         {
             Assert.Equal(model.ProbabilityAlive(Weekly.Frequency[i], Weekly.Recency[i], Weekly.T[i]), predictions.ProbabilityAlive[i], 1e-12);

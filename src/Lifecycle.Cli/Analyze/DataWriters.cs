@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Lifecycle.Analysis;
 using Lifecycle.Cli.IO;
 
 namespace Lifecycle.Cli.Analyze;
@@ -7,10 +8,12 @@ namespace Lifecycle.Cli.Analyze;
 /// <summary>customers.csv (one row per customer, formula-injection safe) and summary.json (camelCase, round-trip numbers).</summary>
 internal static class DataWriters
 {
-    public static void WriteCustomers(TextWriter w, AnalysisResult r)
+    public static void WriteCustomers(TextWriter w, AnalysisRun run)
     {
+        var r = run.Result;
         var s = r.Summaries;
-        w.WriteLine("customer_id,frequency,recency,T,monetary_value,transactions,total_spend,first_purchase,last_purchase,p_alive,expected_purchases,expected_spend,clv,r,f,m,segment,stage");
+        var hasModel = r.PAlive.Count > 0;
+        w.WriteLine("customer_id,frequency,recency,T,monetary_value,transactions,total_spend,average_order_value,first_purchase,last_purchase,p_alive,expected_purchases,expected_spend,clv,r,f,m,segment,stage");
         for (var i = 0; i < s.Count; i++)
         {
             w.Write(Output.Cell(s.Ids[i]));
@@ -25,41 +28,50 @@ internal static class DataWriters
             w.Write(',');
             w.Write(s.TotalSpend[i].ToString(CultureInfo.InvariantCulture));
             w.Write(',');
+            w.Write(Output.Number(r.AverageOrderValue[i]));
+            w.Write(',');
             w.Write(Format.Date(s.FirstPurchase[i]));
             w.Write(',');
             w.Write(Format.Date(s.LastPurchase[i]));
             w.Write(',');
-            w.Write(Output.Number(r.PAlive[i]));
+            w.Write(hasModel ? Output.Number(r.PAlive[i]) : string.Empty);
             w.Write(',');
-            w.Write(Output.Number(r.ExpectedPurchases[i]));
+            w.Write(hasModel ? Output.Number(r.ExpectedPurchases[i]) : string.Empty);
             w.Write(',');
-            w.Write(r.ExpectedSpend.Length > 0 ? Output.Number(r.ExpectedSpend[i]) : string.Empty);
+            w.Write(r.ExpectedSpend.Count > 0 ? Output.Number(r.ExpectedSpend[i]) : string.Empty);
             w.Write(',');
-            w.Write(r.ValueName.StartsWith("CLV", StringComparison.Ordinal) ? Output.Number(r.Value[i]) : string.Empty);
-            w.Write(',');
-            w.Write(r.Rfm.R[i].ToString(CultureInfo.InvariantCulture));
-            w.Write(',');
-            w.Write(r.Rfm.F[i].ToString(CultureInfo.InvariantCulture));
-            w.Write(',');
-            w.Write(r.Rfm.M[i].ToString(CultureInfo.InvariantCulture));
+            w.Write(r.HasClv ? Output.Number(r.Value[i]) : string.Empty);
+            foreach (var score in r.Rfm is { } rfm ? (ReadOnlySpan<byte>)[rfm.R[i], rfm.F[i], rfm.M[i]] : [])
+            {
+                w.Write(',');
+                w.Write(score.ToString(CultureInfo.InvariantCulture));
+            }
+
+            if (r.Rfm is null)
+            {
+                w.Write(",,,");
+            }
+
             w.Write(',');
             w.Write(Output.Cell(r.SegmentOf(i)));
             w.Write(',');
-            w.WriteLine(Output.Cell(r.Stages[i]));
+            w.WriteLine(Output.Cell(run.StageName(r.Stages[i])));
         }
     }
 
-    public static void WriteSummary(TextWriter w, AnalysisResult r) => Output.Json(w, json =>
+    public static void WriteSummary(TextWriter w, AnalysisRun run) => Output.Json(w, json =>
     {
+        var r = run.Result;
         var s = r.Summaries;
-        var settings = r.Settings;
+        var o = r.Options;
         json.WriteStartObject();
-        json.WriteString("source", settings.Source.Name);
+        json.WriteString("source", run.Source);
         json.WriteString("observationEnd", Format.Date(r.ObservationEnd));
-        json.WriteString("unit", CommonOptions.UnitName(settings.Unit));
-        json.WriteNumber("horizon", settings.HorizonUnits);
+        json.WriteString("unit", CommonOptions.UnitName(o.Unit));
+        json.WriteNumber("horizon", r.Horizon);
+        json.WriteString("currency", run.Currency);
         json.WriteNumber("customers", s.Count);
-        json.WriteNumber("transactions", r.TransactionRows);
+        json.WriteNumber("transactions", r.Transactions);
         json.WriteStartObject("excluded");
         json.WriteNumber("afterObservationEnd", s.Counts.AfterObservationEnd);
         json.WriteNumber("refunds", s.Counts.RefundsExcluded);
@@ -80,19 +92,40 @@ internal static class DataWriters
         json.WriteStartArray("notes");
         foreach (var note in r.Notes)
         {
-            json.WriteStringValue(note);
+            json.WriteStartObject();
+            json.WriteString("section", Section(note.Section));
+            json.WriteBoolean("skipped", note.Skipped);
+            json.WriteString("message", note.Message);
+            json.WriteEndObject();
         }
 
         json.WriteEndArray();
-        json.WriteString("selectedModel", r.TransactionFit.Name);
+        json.WriteStartArray("skippedSections");
+        foreach (var section in r.Notes.Where(n => n.Skipped).Select(n => Section(n.Section)).Distinct())
+        {
+            json.WriteStringValue(section);
+        }
+
+        json.WriteEndArray();
+        if (r.TransactionFit is { } chosen)
+        {
+            json.WriteString("selectedModel", chosen.Name);
+        }
+        else
+        {
+            json.WriteNull("selectedModel");
+        }
+
         json.WriteString("selectionReason", r.SelectionReason);
 
         if (r.Holdout is { } h)
         {
             json.WriteStartObject("holdout");
             json.WriteString("calibrationEnd", Format.Date(h.CalibrationEnd));
+            json.WriteBoolean("automatic", h.Automatic);
             json.WriteNumber("duration", h.Duration);
             json.WriteNumber("customers", h.Customers);
+            json.WriteString("criterion", "mean absolute error of holdout purchases per customer");
             json.WriteStartArray("rankings");
             foreach (var k in h.Rankings)
             {
@@ -132,8 +165,17 @@ internal static class DataWriters
         }
 
         json.WriteStartObject("totals");
-        json.WriteNumber("expectedPurchases", r.ExpectedPurchases.Sum());
-        json.WriteNumber("meanPAlive", r.PAlive.Average());
+        if (r.PAlive.Count > 0)
+        {
+            json.WriteNumber("expectedPurchases", r.ExpectedPurchases.Sum());
+            json.WriteNumber("meanPAlive", r.PAlive.Average());
+        }
+        else
+        {
+            json.WriteNull("expectedPurchases");
+            json.WriteNull("meanPAlive");
+        }
+
         json.WriteString("valueName", r.ValueName);
         json.WriteNumber("value", r.Value.Sum());
         json.WriteEndObject();
@@ -143,12 +185,32 @@ internal static class DataWriters
         {
             json.WriteStartObject();
             json.WriteString("stage", d.Stage);
+            json.WriteString("name", run.StageName(d.Stage));
             json.WriteNumber("customers", d.Customers);
             json.WriteNumber("share", d.Share);
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
+        json.WriteStartArray("stageByPAlive");
+        foreach (var c in r.StageByAlive)
+        {
+            json.WriteStartObject();
+            json.WriteString("stage", c.Stage);
+            json.WriteNumber("pAliveFrom", r.AliveBands[c.Band]);
+            json.WriteNumber("pAliveTo", c.Band + 1 < r.AliveBands.Count ? r.AliveBands[c.Band + 1] : 1);
+            json.WriteNumber("customers", c.Customers);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartObject("unreachableStages");
+        foreach (var (stage, why) in r.UnreachableStages)
+        {
+            json.WriteString(stage, why);
+        }
+
+        json.WriteEndObject();
         json.WriteStartArray("funnel");
         foreach (var f in r.Funnel)
         {
@@ -179,38 +241,53 @@ internal static class DataWriters
         }
 
         json.WriteEndArray();
-        json.WriteStartObject("churn");
-        json.WriteString("definition", r.Churn.Definition);
-        json.WriteString("period", settings.Period.ToString().ToLowerInvariant());
-        json.WriteStartArray("periods");
-        foreach (var p in r.Churn.Periods)
+        if (r.Churn is { } churn)
         {
-            json.WriteStartObject();
-            json.WriteString("period", p.Period.Label);
-            json.WriteNumber("customersAtStart", p.CustomersAtStart);
-            json.WriteNumber("newCustomers", p.NewCustomers);
-            json.WriteNumber("reactivated", p.Reactivated);
-            json.WriteNumber("lost", p.Lost);
-            json.WriteNumber("newLost", p.NewLost);
-            json.WriteNumber("customersAtEnd", p.CustomersAtEnd);
-            Rate(json, "churnRate", p.ChurnRate);
-            Rate(json, "retentionRate", p.RetentionRate);
-            json.WriteEndObject();
-        }
+            json.WriteStartObject("churn");
+            json.WriteString("definition", churn.Definition);
+            json.WriteString("period", o.Period.ToString().ToLowerInvariant());
+            json.WriteNumber("windowDays", o.ChurnedAfter.TotalDays);
+            json.WriteStartArray("periods");
+            foreach (var p in churn.Periods)
+            {
+                json.WriteStartObject();
+                json.WriteString("period", p.Period.Label);
+                json.WriteNumber("customersAtStart", p.CustomersAtStart);
+                json.WriteNumber("newCustomers", p.NewCustomers);
+                json.WriteNumber("reactivated", p.Reactivated);
+                json.WriteNumber("lost", p.Lost);
+                json.WriteNumber("newLost", p.NewLost);
+                json.WriteNumber("customersAtEnd", p.CustomersAtEnd);
+                Rate(json, "churnRate", p.ChurnRate);
+                Rate(json, "retentionRate", p.RetentionRate);
+                json.WriteEndObject();
+            }
 
-        json.WriteEndArray();
-        if (r.Survival.MedianLifetime is { } median)
-        {
-            json.WriteNumber("medianLifetime", median);
+            json.WriteEndArray();
+            if (r.Survival?.MedianLifetime is { } median)
+            {
+                json.WriteNumber("medianLifetime", median);
+            }
+            else
+            {
+                json.WriteNull("medianLifetime");
+            }
+
+            json.WriteEndObject();
         }
         else
         {
-            json.WriteNull("medianLifetime");
+            json.WriteNull("churn");
         }
 
         json.WriteEndObject();
-        json.WriteEndObject();
     });
+
+    internal static string Section(AnalysisSection section) => section switch
+    {
+        AnalysisSection.PurchaseHistogram => "purchaseHistogram",
+        _ => section.ToString().ToLowerInvariant(),
+    };
 
     internal static void WriteFit(Utf8JsonWriter json, string name, IReadOnlyList<string> names, IReadOnlyList<double> values, IReadOnlyList<double> errors, double logLikelihood, bool converged, int iterations)
     {

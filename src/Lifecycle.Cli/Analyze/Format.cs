@@ -19,5 +19,5 @@ internal static class Format
 
     public static string Date(DateTimeOffset d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    public static string Param(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+    public static string Param(double v) => double.IsFinite(v) ? v.ToString("G6", CultureInfo.InvariantCulture) : "n/a";
 }

@@ -14,7 +14,7 @@ internal static class ChurnCommand
         var file = new Argument<string?>("TRANSACTIONS") { Description = "Transactions CSV (customer_id,date,amount). Omit to use the embedded CDNOW sample.", Arity = ArgumentArity.ZeroOrOne };
         var input = new TransactionInputOptions();
         var period = new Option<string>("--period") { Description = "Calendar period: week (ISO, Monday start), month or quarter.", DefaultValueFactory = _ => "month" }.WithValues("week", "month", "quarter");
-        var window = new Option<int>("--window") { Description = "Inactivity window in days: a customer without a purchase for this long has churned.", DefaultValueFactory = _ => 90 };
+        var window = new Option<int>("--window") { Description = "Inactivity window in days: a customer without a purchase for this long has churned (default 180, the one churn window of analyze and the DI package).", DefaultValueFactory = _ => (int)Lifecycle.Analysis.AnalysisOptions.Default.ChurnedAfter.TotalDays };
         var end = CommonOptions.Date("--end", "Observation end, exclusive; default the day after the last transaction. Only periods ending on or before it are reported");
         var output = CommonOptions.Out("Write the result to this file instead of stdout.");
         var json = CommonOptions.Json();

@@ -1,3 +1,4 @@
+using Lifecycle.Analysis;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -44,23 +45,22 @@ internal static class EngageCommand
             var fileOptions = input.Read(parse);
             var playbook = parse.GetValue(playbookFile) is { } p ? LoadPlaybook(p) : Playbooks.Standard().Build();
             var channels = ParseConsent(parse.GetValue(consent)!);
-            var settings = new AnalysisSettings
+            var options = AnalysisOptions.Default with
             {
-                Source = new TransactionSource(path, fileOptions),
                 ObservationEnd = CommonOptions.ParseDate(parse.GetValue(end), "--end"),
                 Unit = CommonOptions.ParseUnit(parse.GetValue(unit)!),
                 Refunds = fileOptions.AllowNegativeAmounts ? RefundPolicy.Exclude : RefundPolicy.Reject,
-
-                // Deciding as of an earlier --end on a longer file is how outcomes are kept for 'lifecycle lift'.
-                ExcludeAfterEnd = true,
             };
-            var analysis = AnalysisRunner.Run(settings, context.Progress);
+
+            // Deciding as of an earlier --end on a longer file is how outcomes are kept for 'lifecycle lift': later rows are left out (and counted), never an error.
+            var analysis = AnalyzeCommand.Run(new TransactionSource(path, fileOptions), options, strictEnd: false, context.Progress);
+            var stageModel = analysis.StageModel ?? throw new CliInputException($"{path}: the analysis built no stage model, so no customer has a stage to act on; see the analysis notes.");
             IReadOnlyList<CustomerState>? states = null;
             if (parse.GetValue(events) is { } eventsPath)
             {
-                var all = StagesCommand.ReadEvents(eventsPath, analysis.StageModel, context.Progress);
+                var all = StagesCommand.ReadEvents(eventsPath, stageModel, context.Progress);
                 var kept = all.Where(e => e.Timestamp <= analysis.ObservationEnd).ToList();
-                var folded = StagesCommand.Fold(new LifecycleEngine(analysis.StageModel, OutOfOrderPolicy.Refold), kept, analysis.ObservationEnd).States;
+                var folded = StagesCommand.Fold(new LifecycleEngine(stageModel, OutOfOrderPolicy.Refold), kept, analysis.ObservationEnd).States;
                 var byId = folded.ToDictionary(s => s.CustomerId, StringComparer.Ordinal);
                 states = [.. Enumerable.Range(0, analysis.Summaries.Count).Select(i => byId.GetValueOrDefault(analysis.Summaries.Ids[i]))];
                 context.Error.WriteLine(FormattableString.Invariant($"{eventsPath}: {kept.Count} events of {byId.Count} customers folded ({all.Count - kept.Count} after the decision date left out)."));
@@ -85,7 +85,7 @@ internal static class EngageCommand
     }
 
     /// <summary>Runs a playbook over an analysis: one context per customer (stage, predictions, CLV and decile, RFM segment, facts), then the decisions and their summary.</summary>
-    public static EngagementRun Decide(AnalysisResult analysis, Playbook playbook, IReadOnlyList<CustomerState>? states, ConsentChannels consent, ILookup<string, ActionRecord>? history = null)
+    public static EngagementRun Decide(AnalysisResult<string> analysis, Playbook playbook, IReadOnlyList<CustomerState>? states, ConsentChannels consent, ILookup<string, ActionRecord>? history = null)
     {
         var contexts = CustomerContexts.FromSummaries(analysis.Summaries, new ContextColumns
         {

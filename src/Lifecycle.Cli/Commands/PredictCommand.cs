@@ -18,7 +18,7 @@ internal static class PredictCommand
         var spendFile = new Option<string?>("--spend-model") { Description = "Spend model JSON (gamma-gamma): adds expected_spend and clv." };
         var months = new Option<int>("--months") { Description = "CLV horizon in discount periods (months).", DefaultValueFactory = _ => 12 };
         var rate = new Option<double>("--discount-rate") { Description = "Discount rate per period (0.01 = 1% per month).", DefaultValueFactory = _ => 0.01 };
-        var unitPerMonth = new Option<double?>("--unit-per-month") { Description = "Model time units per period (default 30 for days, 4.345 for weeks)." };
+        var unitPerMonth = new Option<double?>("--unit-per-month") { Description = "Model time units per period (default one calendar month: 30.436875 days or 4.348125 weeks; 30 or 4.345 reproduce lifetimes)." };
         var output = CommonOptions.Out("Write the CSV to this file instead of stdout.");
         var bootstrap = new Option<int>("--bootstrap") { Description = "Refit the model on SUMMARY this many times (customers resampled) and add _lower/_upper columns: 95% percentile intervals.", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Seed of the --bootstrap resampling.", DefaultValueFactory = _ => 0 };

@@ -13,7 +13,7 @@ internal static class SegmentCommand
     {
         var file = new Argument<string>("SUMMARY") { Description = "Summary CSV: customer_id,frequency,recency,T[,monetary_value] (aliases ID, x, t_x, age, zbar)." };
         var scheme = new Option<string>("--scheme") { Description = "Segment map: rfm (R × FM, with Lost) or rf (R × F).", DefaultValueFactory = _ => "rfm" }.WithValues("rfm", "rf");
-        var tie = new Option<string>("--tie") { Description = "Tie policy for the quantile scores: first (rank-first, equal-sized bins), average (average rank) or drop (drop duplicate edges, fewer bins).", DefaultValueFactory = _ => "first" }.WithValues("first", "average", "drop");
+        var tie = new Option<string>("--tie") { Description = "Tie policy for the quantile scores: first (rank-first, equal-sized bins), average (average rank) or drop (drop duplicate edges, fewer bins); default average, so identical customers get identical scores as in analyze.", DefaultValueFactory = _ => "average" }.WithValues("first", "average", "drop");
         var bins = new Option<int>("--bins") { Description = "Scores per dimension (the built-in segment maps are defined on 5).", DefaultValueFactory = _ => 5 };
         var output = CommonOptions.Out("Write the per-customer CSV (or JSON) to this file instead of stdout.");
         var json = CommonOptions.Json();

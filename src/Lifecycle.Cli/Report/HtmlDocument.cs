@@ -88,6 +88,8 @@ internal sealed class HtmlDocument(string title)
         sb.Append("h1{margin-bottom:.2rem}h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2rem}");
         sb.Append("table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}");
         sb.Append("figure{margin:.5rem 0;overflow-x:auto}nav ul{columns:3;font-size:.9rem}.figures{display:flex;flex-wrap:wrap;gap:1rem}.figure{border:1px solid #ddd;border-radius:6px;padding:.5rem 1rem;min-width:9rem}.figure .value{font-size:1.4rem;font-weight:600}.figure .label{color:#666;font-size:.85rem}.note{color:#666;font-size:.9rem}");
+        sb.Append("table{display:block;max-width:100%;overflow-x:auto}svg.chart{display:block}@media (max-width:600px){body{padding:.5rem}nav ul{columns:1}}");
+        sb.Append("@media print{nav{display:none}body{max-width:none;padding:0}h2{break-after:avoid}figure,table,.figures{break-inside:avoid}a{color:inherit;text-decoration:none}}");
         sb.Append("</style></head><body>");
         sb.Append("<h1>").Append(Escape(title)).Append("</h1><nav><ul>");
         foreach (var (id, heading) in _toc)

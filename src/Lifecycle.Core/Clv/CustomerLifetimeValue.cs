@@ -47,7 +47,7 @@ public static class CustomerLifetimeValue
     /// <exception cref="ArgumentNullException">A model or the discounting is null.</exception>
     /// <exception cref="ArgumentException">Lengths differ or a row is invalid (the message names it).</exception>
     /// <exception cref="InvalidOperationException">The spend model has no expected spend for some customer.</exception>
-    /// <remarks>A <paramref name="discounting"/> that states its unit (<see cref="DiscreteDiscounting.Monthly"/>) must be on the transaction model's unit: mixing them throws, naming both.</remarks>
+    /// <remarks>A <paramref name="discounting"/> that states its unit (<see cref="DiscreteDiscounting.Monthly(TimeUnit, int, double, MonthLength)"/>) must be on the transaction model's unit: mixing them throws, naming both.</remarks>
     public static void Discrete(ITransactionModel transactions, ISpendModel spend, ReadOnlySpan<double> frequency, ReadOnlySpan<double> recency, ReadOnlySpan<double> t, ReadOnlySpan<double> monetaryValue, DiscreteDiscounting discounting, Span<double> destination)
     {
         ArgumentNullException.ThrowIfNull(transactions);

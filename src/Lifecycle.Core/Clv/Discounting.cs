@@ -3,8 +3,8 @@ namespace Lifecycle.Clv;
 /// <summary>The discrete discounting convention (lifetimes, PyMC-Marketing): K periods of f model units, a rate d per period.</summary>
 /// <remarks>
 /// CLV = margin · E[M] · Σ_{k=1..K} (E[Y(k·f)] − E[Y((k−1)·f)]) / (1+d)^k: transactions expected during period k are
-/// discounted by k whole periods (end-of-period timing). With f = 30 days or 4.345 weeks per month this is
-/// lifetimes' <c>customer_lifetime_value</c> (which has no margin: use 1). Immutable.
+/// discounted by k whole periods (end-of-period timing). With f = 30 days or 4.345 weeks per month
+/// (<see cref="MonthLength.Lifetimes"/>) this is lifetimes' <c>customer_lifetime_value</c> (which has no margin: use 1). Immutable.
 /// </remarks>
 public sealed record DiscreteDiscounting
 {
@@ -79,21 +79,26 @@ public sealed record DiscreteDiscounting
     }
 
     /// <summary>Gets the model time unit that <see cref="UnitsPerPeriod"/> is counted in, or <see cref="TimeUnit.None"/> when not stated.</summary>
-    /// <value>Set by <see cref="Monthly"/>; default <see cref="TimeUnit.None"/> (the caller vouches for the unit). When set, CLV with a model on another unit throws, naming both units.</value>
+    /// <value>Set by <see cref="Monthly(TimeUnit, int, double)"/>; default <see cref="TimeUnit.None"/> (the caller vouches for the unit). When set, CLV with a model on another unit throws, naming both units.</value>
     public TimeUnit Unit { get; init; }
 
-    /// <summary>Monthly discounting for a model on <paramref name="unit"/>: f = 30 days or 4.345 weeks (lifetimes' factors).</summary>
+    /// <summary>Monthly discounting for a model on <paramref name="unit"/> with calendar months: f = 30.436875 days or 4.348125 weeks (<see cref="TimeUnitConversions.UnitsPerMonth"/>).</summary>
     /// <param name="unit">The model's time unit.</param>
     /// <param name="months">Number of months K.</param>
     /// <param name="monthlyRate">Discount rate per month.</param>
     /// <returns>The convention.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The unit is not Days or Weeks, or a value is outside its range.</exception>
-    public static DiscreteDiscounting Monthly(TimeUnit unit, int months, double monthlyRate) => unit switch
-    {
-        TimeUnit.Days => new DiscreteDiscounting(months, 30, monthlyRate) { Unit = TimeUnit.Days },
-        TimeUnit.Weeks => new DiscreteDiscounting(months, 4.345, monthlyRate) { Unit = TimeUnit.Weeks },
-        _ => throw new ArgumentOutOfRangeException(nameof(unit), unit, "unit must be TimeUnit.Days or TimeUnit.Weeks; pass the model's time unit."),
-    };
+    public static DiscreteDiscounting Monthly(TimeUnit unit, int months, double monthlyRate) => Monthly(unit, months, monthlyRate, MonthLength.Calendar);
+
+    /// <summary>Monthly discounting for a model on <paramref name="unit"/>: f = one month in model units (<see cref="TimeUnitConversions.UnitsPerMonth"/>).</summary>
+    /// <param name="unit">The model's time unit.</param>
+    /// <param name="months">Number of months K.</param>
+    /// <param name="monthlyRate">Discount rate per month.</param>
+    /// <param name="month">The month length; <see cref="MonthLength.Lifetimes"/> (30 days, 4.345 weeks) reproduces lifetimes.</param>
+    /// <returns>The convention.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The unit is not Days or Weeks, the month length is undefined, or a value is outside its range.</exception>
+    public static DiscreteDiscounting Monthly(TimeUnit unit, int months, double monthlyRate, MonthLength month) =>
+        new(months, unit.UnitsPerMonth(month), monthlyRate) { Unit = unit };
 }
 
 /// <summary>The continuous discounting convention (CLVTools): CLV = margin · E[M] · DERT(δ), with DERT the discounted expected residual transactions.</summary>
@@ -161,17 +166,12 @@ public sealed record ContinuousDiscounting
     /// <summary>The continuous rate per model unit equivalent to an annual rate.</summary>
     /// <param name="unit">The model's time unit.</param>
     /// <param name="annualRate">Annual discount rate, finite and &gt; 0 (0.1 for 10%).</param>
-    /// <returns>A convention with δ = ln(1 + annualRate) / (365.25 days or 52.1775 weeks).</returns>
+    /// <returns>A convention with δ = ln(1 + annualRate) / (a Julian year: 365.25 days or 52.1786 weeks).</returns>
     /// <exception cref="ArgumentOutOfRangeException">The unit is not Days or Weeks, or the rate is invalid.</exception>
     public static ContinuousDiscounting FromAnnualRate(TimeUnit unit, double annualRate)
     {
         ThrowHelper.ThrowIfNotPositiveFinite(annualRate, nameof(annualRate));
-        var unitsPerYear = unit switch
-        {
-            TimeUnit.Days => 365.25,
-            TimeUnit.Weeks => 365.25 / 7,
-            _ => throw new ArgumentOutOfRangeException(nameof(unit), unit, "unit must be TimeUnit.Days or TimeUnit.Weeks; pass the model's time unit."),
-        };
-        return new ContinuousDiscounting(Math.Log(1 + annualRate) / unitsPerYear) { Unit = unit };
+        // A Julian year (365.25 days), not TimeUnitConversions.DaysPerYear: the mpmath reference values of the continuous convention use it.
+        return new ContinuousDiscounting(Math.Log(1 + annualRate) / unit.FromDays(365.25)) { Unit = unit };
     }
 }

@@ -173,12 +173,7 @@ public readonly record struct CustomerFacts
             ThrowHelper.ArgumentOutOfRange(nameof(asOf), asOf, string.Create(CultureInfo.InvariantCulture, $"is before the last purchase ({LastPurchase:O})"), "summarize as of the last purchase or later");
         }
 
-        var perUnit = unit switch
-        {
-            TimeUnit.Days => (double)TimeSpan.TicksPerDay,
-            TimeUnit.Weeks => TimeSpan.TicksPerDay * 7.0,
-            _ => ThrowUnit(unit),
-        };
+        var perUnit = TimeSpan.TicksPerDay * unit.DaysPerUnit();
         var firstDay = FirstPurchaseTicks / TimeSpan.TicksPerDay * TimeSpan.TicksPerDay;
         var lastDay = LastPurchaseTicks / TimeSpan.TicksPerDay * TimeSpan.TicksPerDay;
         var repeat = PurchaseDays - 1;
@@ -186,11 +181,6 @@ public readonly record struct CustomerFacts
         return new CustomerSummary(repeat, (lastDay - firstDay) / perUnit, (asOf.UtcTicks - firstDay) / perUnit, monetary);
     }
 
-    private static double ThrowUnit(TimeUnit unit)
-    {
-        ThrowHelper.ArgumentOutOfRange(nameof(unit), unit, "must be Days or Weeks", "pick the unit the model was fitted on");
-        return 0;
-    }
 
     private static DateTimeOffset? ToInstant(long ticks) => ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
 }

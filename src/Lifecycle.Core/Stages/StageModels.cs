@@ -68,6 +68,10 @@ public sealed class DefaultRuleOptions
     /// <value>Default <see langword="null"/>.</value>
     public IAliveProbability? AliveModel { get; init; }
 
+    /// <summary>Gets a value indicating whether, with an <see cref="AliveModel"/>, the <c>churned</c> rule needs both <see cref="ChurnedAfter"/> without a purchase and P(alive) below <see cref="AliveThreshold"/> at the evaluation instant (it becomes a model rule, fired by <see cref="LifecycleEngine.Evaluate"/>; a cancellation still churns).</summary>
+    /// <value>Default <see langword="false"/> (inactivity alone churns). The lifecycle analysis turns it on, so no customer is Churned while the model still thinks them likely alive.</value>
+    public bool ChurnNeedsLowAlive { get; init; }
+
     /// <summary>Gets the P(alive) below which the model-driven rule moves a customer to AtRisk.</summary>
     /// <value>Default 0.3; finite, in (0, 1].</value>
     /// <exception cref="ArgumentOutOfRangeException">NaN, infinite or outside (0, 1].</exception>
@@ -180,7 +184,9 @@ public static class StageModels
         var promoter = o.PromoterScore;
         var retained = o.RetentionPurchases;
         b.AddRule(LifecycleRule.OnEventOfKind("cancellation", Ids.Churned, EventKind.Cancellation, "the customer cancelled", 60))
-            .AddRule(LifecycleRule.AfterInactivity("churned", Ids.Churned, o.ChurnedAfter, null, 55))
+            .AddRule(o.ChurnNeedsLowAlive && o.AliveModel is { } churnAlive
+                ? LifecycleRule.WhenAliveProbabilityBelow("churned", Ids.Churned, new InactiveFor(churnAlive, o.ChurnedAfter), o.AliveThreshold, string.Create(CultureInfo.InvariantCulture, $"no purchase for {o.ChurnedAfter.TotalDays:0.###} days and P(alive) below {o.AliveThreshold:0.###}"), 55)
+                : LifecycleRule.AfterInactivity("churned", Ids.Churned, o.ChurnedAfter, null, 55))
             .AddRule(LifecycleRule.AfterInactivity("at-risk", Ids.AtRisk, o.AtRiskAfter, null, 50))
             .AddRule(LifecycleRule.OnEvent("promoter", Ids.Loyalty, (in CustomerFacts f, LifecycleEvent e) => e.Kind == EventKind.NpsResponse && f.LatestNps >= promoter,
                 string.Create(CultureInfo.InvariantCulture, $"NPS answer of {promoter} or more"), 40))
@@ -239,4 +245,11 @@ public static class StageModels
             .AddRule(LifecycleRule.OnEventOfKind("lead-captured", Ids.Acquisition, EventKind.LeadCaptured, "a lead was captured", 10));
         return b.Build();
     }
+}
+
+/// <summary>P(alive) only for customers without a purchase for at least a window as of the instant asked; nothing to say otherwise.</summary>
+internal sealed class InactiveFor(IAliveProbability inner, TimeSpan window) : IAliveProbability
+{
+    public double? Evaluate(in CustomerFacts facts, DateTimeOffset asOf) =>
+        facts.LastPurchase is { } last && asOf - last >= window ? inner.Evaluate(facts, asOf) : null;
 }

@@ -36,8 +36,9 @@ public sealed class CustomerLifetimeValueTests
     public void Discrete_Batch_MatchesScalarAndMargin()
     {
         var s = Cdnow.Summaries;
-        var d = DiscreteDiscounting.Monthly(TimeUnit.Weeks, 12, 0.01) with { Margin = 0.3 };
+        var d = DiscreteDiscounting.Monthly(TimeUnit.Weeks, 12, 0.01, MonthLength.Lifetimes) with { Margin = 0.3 };
         Assert.Equal(4.345, d.UnitsPerPeriod);
+        Assert.Equal(365.2425 / 12 / 7, DiscreteDiscounting.Monthly(TimeUnit.Weeks, 12, 0.01).UnitsPerPeriod);
         var batch = new double[s.Count];
         CustomerLifetimeValue.Discrete(Bg, Gg, s.Frequency, s.Recency, s.T, s.MonetaryValue, d, batch);
         for (var i = 0; i < 50; i++)
