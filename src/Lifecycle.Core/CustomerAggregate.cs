@@ -1,0 +1,127 @@
+using System.Globalization;
+
+namespace Lifecycle;
+
+/// <summary>
+/// One customer's totals as an external engine (SQL) computes them: whole periods and exact decimals. Finishing them
+/// here gives bit-for-bit the summarizer's doubles, because the last steps are the same .NET operations.
+/// </summary>
+internal readonly record struct CustomerAggregate(
+    string CustomerId,
+    long FirstPeriod,
+    long LastCalibrationPeriod,
+    long CalibrationPeriods,
+    long HoldoutPeriods,
+    decimal FirstPeriodValue,
+    decimal CalibrationTotal,
+    decimal HoldoutTotal,
+    long CalibrationTransactions,
+    DateTimeOffset FirstTimestamp,
+    DateTimeOffset LastCalibrationTimestamp);
+
+/// <summary>Turns <see cref="CustomerAggregate"/> rows into the <see cref="SummarySet{TKey}"/> that <see cref="TransactionSummarizer{TKey}.Build()"/> would build.</summary>
+internal static class CustomerAggregates
+{
+    public static SummarySet<string> ToSummarySet(List<CustomerAggregate> rows, SummarizerOptions options, SummarizerCounts counts)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(options);
+        var n = rows.Count;
+        var ids = new string[n];
+        var order = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            ids[i] = rows[i].CustomerId;
+            order[i] = i;
+        }
+
+        // Same order as Build(): Comparer<string>.Default.
+        Array.Sort(ids, order, Comparer<string>.Default);
+        var endPeriod = SummarySql.EndPeriod(options);
+        var calibrationEndPeriod = SummarySql.CalibrationEndPeriod(options);
+        var unitsPerPeriod = options.UnitsPerPeriod;
+        var frequency = new double[n];
+        var recency = new double[n];
+        var t = new double[n];
+        var monetary = new double[n];
+        var first = new DateTimeOffset[n];
+        var last = new DateTimeOffset[n];
+        var txCount = new long[n];
+        var spend = new decimal[n];
+        var hasHoldout = options.CalibrationEnd is not null;
+        var holdoutFrequency = hasHoldout ? new double[n] : null;
+        var holdoutMonetary = hasHoldout ? new double[n] : null;
+        for (var i = 0; i < n; i++)
+        {
+            var c = rows[order[i]];
+            var calPeriods = (int)c.CalibrationPeriods;
+            var firstPeriod = (int)c.FirstPeriod;
+            var lastPeriod = (int)c.LastCalibrationPeriod;
+            if (calPeriods < 1 || firstPeriod > calibrationEndPeriod || lastPeriod < firstPeriod)
+            {
+                ThrowHelper.InvalidOperation(string.Create(CultureInfo.InvariantCulture, $"customer '{c.CustomerId}': the engine returned {calPeriods} calibration periods from {firstPeriod} to {lastPeriod}; a summarized customer has at least one, starting on or before {calibrationEndPeriod}. This is a bug in the SQL."));
+            }
+
+            frequency[i] = calPeriods - 1;
+            recency[i] = (lastPeriod - firstPeriod) * unitsPerPeriod;
+            t[i] = (calibrationEndPeriod - firstPeriod) * unitsPerPeriod;
+            if (options.IncludeFirstPurchaseInMonetaryValue)
+            {
+                monetary[i] = (double)(c.CalibrationTotal / calPeriods);
+            }
+            else
+            {
+                monetary[i] = calPeriods > 1 ? (double)((c.CalibrationTotal - c.FirstPeriodValue) / (calPeriods - 1)) : 0.0;
+            }
+
+            first[i] = c.FirstTimestamp;
+            last[i] = c.LastCalibrationTimestamp;
+            txCount[i] = c.CalibrationTransactions;
+            spend[i] = c.CalibrationTotal;
+            if (hasHoldout)
+            {
+                var holdoutPeriods = c.HoldoutPeriods;
+                holdoutFrequency![i] = holdoutPeriods;
+                holdoutMonetary![i] = holdoutPeriods > 0 ? (double)(c.HoldoutTotal / holdoutPeriods) : 0.0;
+            }
+        }
+
+        return new SummarySet<string>(
+            ids,
+            frequency,
+            recency,
+            t,
+            monetary,
+            first,
+            last,
+            txCount,
+            spend,
+            options.Unit,
+            options.ObservationEnd,
+            options.CalibrationEnd,
+            holdoutFrequency,
+            holdoutMonetary,
+            hasHoldout ? (endPeriod - calibrationEndPeriod) * unitsPerPeriod : 0.0,
+            counts);
+    }
+
+    /// <summary>Compressed rows from (calibration periods, recency periods, first period, weight) groups.</summary>
+    public static CompressedSummaries ToCompressed(ReadOnlySpan<long> calibrationPeriods, ReadOnlySpan<long> recencyPeriods, ReadOnlySpan<long> firstPeriods, ReadOnlySpan<double> weights, SummarizerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var calibrationEndPeriod = SummarySql.CalibrationEndPeriod(options);
+        var unitsPerPeriod = options.UnitsPerPeriod;
+        var n = calibrationPeriods.Length;
+        var f = new double[n];
+        var r = new double[n];
+        var t = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            f[i] = (int)calibrationPeriods[i] - 1;
+            r[i] = (int)recencyPeriods[i] * unitsPerPeriod;
+            t[i] = (calibrationEndPeriod - (int)firstPeriods[i]) * unitsPerPeriod;
+        }
+
+        return CompressedSummaries.Create(f, r, t, weights, options.Unit);
+    }
+}
