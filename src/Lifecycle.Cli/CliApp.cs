@@ -20,6 +20,7 @@ internal static class CliApp
         ChurnCommand.Create,
         SegmentCommand.Create,
         StagesCommand.Create,
+        SqlCommand.Create,
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool stderrIsTerminal = false)

@@ -207,11 +207,11 @@ public static class SummarySql
         var customerFirst = dialect == SqlDialect.DuckDB ? string.Empty : ", MIN(period) OVER (PARTITION BY customer_id) AS customer_first";
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"""
-            WITH {Raw(dialect, source, columns, options)}, tx AS (
+            WITH {Raw(dialect, source, columns, options)}, kept AS (
                 SELECT * FROM raw WHERE amount >= 0
             ), periods AS (
                 SELECT customer_id, period, SUM(amount) AS amount, COUNT(*) AS n, MIN(ts) AS first_ts, MAX(ts) AS last_ts
-                FROM tx
+                FROM kept
                 WHERE period <= {end}
                 GROUP BY customer_id, period
             ), ranked AS (
