@@ -17,26 +17,26 @@ internal readonly record struct CustomerAggregate(
     decimal HoldoutTotal,
     long CalibrationTransactions,
     DateTimeOffset FirstTimestamp,
-    DateTimeOffset LastCalibrationTimestamp);
+    DateTimeOffset LastCalibrationTimestamp,
+    int CalibrationAmountScale);
 
 /// <summary>Turns <see cref="CustomerAggregate"/> rows into the <see cref="SummarySet{TKey}"/> that <see cref="TransactionSummarizer{TKey}.Build()"/> would build.</summary>
 internal static class CustomerAggregates
 {
-    public static SummarySet<string> ToSummarySet(List<CustomerAggregate> rows, SummarizerOptions options, SummarizerCounts counts)
+    public static SummarySet<string> ToSummarySet(List<CustomerAggregate> rows, SummarizerOptions options, SummarizerCounts counts, IComparer<string> order)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(options);
         var n = rows.Count;
         var ids = new string[n];
-        var order = new int[n];
+        var index = new int[n];
         for (var i = 0; i < n; i++)
         {
             ids[i] = rows[i].CustomerId;
-            order[i] = i;
+            index[i] = i;
         }
 
-        // Same order as Build(): Comparer<string>.Default.
-        Array.Sort(ids, order, Comparer<string>.Default);
+        Array.Sort(ids, index, order);
         var endPeriod = SummarySql.EndPeriod(options);
         var calibrationEndPeriod = SummarySql.CalibrationEndPeriod(options);
         var unitsPerPeriod = options.UnitsPerPeriod;
@@ -53,7 +53,7 @@ internal static class CustomerAggregates
         var holdoutMonetary = hasHoldout ? new double[n] : null;
         for (var i = 0; i < n; i++)
         {
-            var c = rows[order[i]];
+            var c = rows[index[i]];
             var calPeriods = (int)c.CalibrationPeriods;
             var firstPeriod = (int)c.FirstPeriod;
             var lastPeriod = (int)c.LastCalibrationPeriod;
@@ -77,7 +77,7 @@ internal static class CustomerAggregates
             first[i] = c.FirstTimestamp;
             last[i] = c.LastCalibrationTimestamp;
             txCount[i] = c.CalibrationTransactions;
-            spend[i] = c.CalibrationTotal;
+            spend[i] = WithScale(c.CalibrationTotal, c.CalibrationAmountScale);
             if (hasHoldout)
             {
                 var holdoutPeriods = c.HoldoutPeriods;
@@ -103,6 +103,17 @@ internal static class CustomerAggregates
             holdoutMonetary,
             hasHoldout ? (endPeriod - calibrationEndPeriod) * unitsPerPeriod : 0.0,
             counts);
+    }
+
+    /// <summary>
+    /// A .NET decimal sum keeps the largest scale of its terms (12.50 + 1.25 prints 13.75, 84.00 prints 84.00); an
+    /// engine's fixed-scale DECIMAL does not, so the scale of the amounts as written is restored.
+    /// </summary>
+    internal static decimal WithScale(decimal value, int scale)
+    {
+        // Dividing by 1.000…0 strips trailing zeros; adding a zero of the wanted scale puts them back.
+        var minimal = value / 1.000000000000000000000000000000000m;
+        return minimal + new decimal(0, 0, 0, false, (byte)Math.Clamp(scale, 0, 28));
     }
 
     /// <summary>Compressed rows from (calibration periods, recency periods, first period, weight) groups.</summary>

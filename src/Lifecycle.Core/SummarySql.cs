@@ -130,7 +130,7 @@ public static class SummarySql
     internal static string Aggregates(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
     {
         var b = Begin(dialect, source, columns, options);
-        b.Append("SELECT customer_id, first_period, last_period, cal_periods, holdout_periods, first_value, cal_total, holdout_total, CAST(cal_transactions AS BIGINT), epoch_us(first_ts) AS first_us, epoch_us(last_ts) AS last_us FROM customers");
+        b.Append("SELECT customer_id, first_period, last_period, cal_periods, holdout_periods, first_value, cal_total, holdout_total, CAST(cal_transactions AS BIGINT), epoch_us(first_ts) AS first_us, epoch_us(last_ts) AS last_us, CAST(cal_scale AS BIGINT) AS cal_scale FROM customers");
         return b.ToString();
     }
 
@@ -177,6 +177,7 @@ public static class SummarySql
                 SELECT CAST(t.{Quote(columns.CustomerId)} AS {text}) AS customer_id,
                        t.{Quote(columns.Date)} AS ts,
                        CAST(t.{Quote(columns.Amount)} AS {amount}) AS amount,
+                       LEAST(length(split_part(CAST(t.{Quote(columns.Amount)} AS {text}), '.', 2)), 8) AS amount_scale,
                        {PeriodExpression(dialect, columns, options)} AS period
                 FROM {source} AS t
             )
@@ -210,7 +211,7 @@ public static class SummarySql
             WITH {Raw(dialect, source, columns, options)}, kept AS (
                 SELECT * FROM raw WHERE amount >= 0
             ), periods AS (
-                SELECT customer_id, period, SUM(amount) AS amount, COUNT(*) AS n, MIN(ts) AS first_ts, MAX(ts) AS last_ts
+                SELECT customer_id, period, SUM(amount) AS amount, COUNT(*) AS n, MIN(ts) AS first_ts, MAX(ts) AS last_ts, MAX(amount_scale) AS amount_scale
                 FROM kept
                 WHERE period <= {end}
                 GROUP BY customer_id, period
@@ -227,7 +228,8 @@ public static class SummarySql
                        COALESCE(SUM(amount) FILTER (WHERE period > {cal}), 0) AS holdout_total,
                        SUM(n) FILTER (WHERE period <= {cal}) AS cal_transactions,
                        MIN(first_ts) AS first_ts,
-                       MAX(last_ts) FILTER (WHERE period <= {cal}) AS last_ts
+                       MAX(last_ts) FILTER (WHERE period <= {cal}) AS last_ts,
+                       MAX(amount_scale) FILTER (WHERE period <= {cal}) AS cal_scale
                 FROM ranked
                 GROUP BY customer_id
                 HAVING MIN(period) <= {cal}

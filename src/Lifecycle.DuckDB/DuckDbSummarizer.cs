@@ -73,11 +73,12 @@ public sealed class DuckDbSummarizer : IDisposable
     /// <param name="source">The transactions.</param>
     /// <param name="options">The summarizer options.</param>
     /// <param name="columns">The column names, or <c>null</c> for <c>customer_id, date, amount</c>.</param>
+    /// <param name="order">The order of the customers, or <c>null</c> for <see cref="Comparer{T}.Default"/> (the order of <see cref="TransactionSummarizer{TKey}.Build()"/>).</param>
     /// <returns>The summaries, sorted by customer id, with the same counts as the summarizer.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">A row has no customer id, date or amount, or has a negative amount under <see cref="RefundPolicy.Reject"/>; the message names the row.</exception>
     /// <exception cref="DuckDBException">DuckDB could not read the source (missing file or column, a value it cannot convert).</exception>
-    public SummarySet<string> Summarize(DuckDbSource source, SummarizerOptions options, TransactionColumns? columns = null)
+    public SummarySet<string> Summarize(DuckDbSource source, SummarizerOptions options, TransactionColumns? columns = null, IComparer<string>? order = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
@@ -100,11 +101,12 @@ public sealed class DuckDbSummarizer : IDisposable
                     reader.GetDecimal(7),
                     reader.GetInt64(8),
                     FromMicroseconds(reader.GetInt64(9)),
-                    FromMicroseconds(reader.GetInt64(10))));
+                    FromMicroseconds(reader.GetInt64(10)),
+                    (int)reader.GetInt64(11)));
             }
         }
 
-        return CustomerAggregates.ToSummarySet(rows, options, counts);
+        return CustomerAggregates.ToSummarySet(rows, options, counts, order ?? Comparer<string>.Default);
     }
 
     /// <summary>Computes the compressed weighted rows (one per distinct frequency, recency, T) without materialising customers in .NET; identical to <c>Summarize(...).Compress()</c>.</summary>
@@ -158,6 +160,21 @@ public sealed class DuckDbSummarizer : IDisposable
         using var reader = command.ExecuteReader();
         reader.Read();
         return new SummarizerCounts(reader.GetInt64(0), reader.GetInt64(2), reader.GetInt64(1), checked((int)reader.GetInt64(3)));
+    }
+
+    /// <summary>The latest transaction instant in the source (every row, as the CLI's default observation end), or <c>null</c> when it has no rows.</summary>
+    /// <param name="source">The transactions.</param>
+    /// <param name="columns">The column names, or <c>null</c> for <c>customer_id, date, amount</c>.</param>
+    /// <returns>The instant, in UTC.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
+    /// <exception cref="DuckDBException">DuckDB could not read the source.</exception>
+    public DateTimeOffset? LastTransaction(DuckDbSource source, TransactionColumns? columns = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        columns ??= new TransactionColumns();
+        using var command = Command($"SELECT epoch_us(MAX(t.{SummarySql.Quote(columns.Date)})) FROM {source.ToSql(columns)} AS t");
+        using var reader = command.ExecuteReader();
+        return reader.Read() && !reader.IsDBNull(0) ? FromMicroseconds(reader.GetInt64(0)) : null;
     }
 
     /// <inheritdoc/>

@@ -32,12 +32,13 @@ internal static class TestSupport
         return [.. list];
     }
 
-    /// <summary>Creates table <paramref name="table"/>(customer_id VARCHAR, date TIMESTAMPTZ, amount DECIMAL(18, 2)) with the rows.</summary>
+    /// <summary>Creates table <paramref name="table"/>(customer_id VARCHAR, date TIMESTAMP, amount VARCHAR) with the rows.</summary>
+    /// <remarks>Amounts go in as text, as a CSV holds them, so the scale as written (58.9 vs 58.90) reaches DuckDB too.</remarks>
     public static void Load(DuckDBConnection connection, string table, IEnumerable<Transaction<string>> rows)
     {
         using (var create = connection.CreateCommand())
         {
-            create.CommandText = $"CREATE OR REPLACE TABLE {table} (customer_id VARCHAR, date TIMESTAMP, amount DECIMAL(18, 2))";
+            create.CommandText = $"CREATE OR REPLACE TABLE {table} (customer_id VARCHAR, date TIMESTAMP, amount VARCHAR)";
             create.ExecuteNonQuery();
         }
 
@@ -45,7 +46,7 @@ internal static class TestSupport
         foreach (var t in rows)
         {
             // TIMESTAMP without zone holds the UTC instant (epoch_us reads it as UTC).
-            appender.CreateRow().AppendValue(t.CustomerId).AppendValue(t.Timestamp.UtcDateTime).AppendValue(t.Amount).EndRow();
+            appender.CreateRow().AppendValue(t.CustomerId).AppendValue(t.Timestamp.UtcDateTime).AppendValue(t.Amount.ToString(CultureInfo.InvariantCulture)).EndRow();
         }
     }
 
@@ -81,7 +82,7 @@ internal static class TestSupport
                 return FormattableString.Invariant($"{id}: (x, t_x, T) ({expected.Frequency[i]}, {expected.Recency[i]}, {expected.T[i]}) vs ({actual.Frequency[i]}, {actual.Recency[i]}, {actual.T[i]})");
             }
 
-            if (expected.MonetaryValue[i] != actual.MonetaryValue[i] || expected.TotalSpend[i] != actual.TotalSpend[i] || expected.TransactionCount[i] != actual.TransactionCount[i])
+            if (expected.MonetaryValue[i] != actual.MonetaryValue[i] || expected.TotalSpend[i].ToString(CultureInfo.InvariantCulture) != actual.TotalSpend[i].ToString(CultureInfo.InvariantCulture) || expected.TransactionCount[i] != actual.TransactionCount[i])
             {
                 return FormattableString.Invariant($"{id}: monetary {expected.MonetaryValue[i]:R}/{expected.TotalSpend[i]}/{expected.TransactionCount[i]} vs {actual.MonetaryValue[i]:R}/{actual.TotalSpend[i]}/{actual.TransactionCount[i]}");
             }
