@@ -142,20 +142,27 @@ public static class SummarySql
         return b.ToString();
     }
 
-    /// <summary>Counts for <see cref="SummarizerCounts"/>: transactions, refunds, after_end, holdout_only.</summary>
+    /// <summary>Counts for <see cref="SummarizerCounts"/> in one pass: transactions, refunds, after_end, holdout_only, missing.</summary>
     internal static string Counts(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
     {
         Validate(source, columns, options);
         var end = EndPeriod(options);
         return string.Create(CultureInfo.InvariantCulture, $"""
-            WITH {Raw(dialect, source, columns, options)}, firsts AS (
-                SELECT customer_id, MIN(period) AS first_period FROM raw WHERE amount >= 0 AND period <= {end} GROUP BY customer_id
+            WITH {Raw(dialect, source, columns, options)}, per AS (
+                SELECT COUNT(*) AS n,
+                       COUNT(*) FILTER (WHERE amount < 0) AS refunds,
+                       COUNT(*) FILTER (WHERE amount >= 0 AND period > {end}) AS after_end,
+                       COUNT(*) FILTER (WHERE customer_id IS NULL OR customer_id = '' OR ts IS NULL OR amount IS NULL) AS missing,
+                       MIN(period) FILTER (WHERE amount >= 0 AND period <= {end}) AS first_period
+                FROM raw
+                GROUP BY customer_id
             )
-            SELECT (SELECT COUNT(*) FROM raw) AS transactions,
-                   (SELECT COUNT(*) FROM raw WHERE amount < 0) AS refunds,
-                   (SELECT COUNT(*) FROM raw WHERE amount >= 0 AND period > {end}) AS after_end,
-                   (SELECT COUNT(*) FROM firsts WHERE first_period > {CalibrationEndPeriod(options)}) AS holdout_only,
-                   (SELECT COUNT(*) FROM raw WHERE customer_id IS NULL OR customer_id = '' OR ts IS NULL OR amount IS NULL) AS missing
+            SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS transactions,
+                   CAST(COALESCE(SUM(refunds), 0) AS BIGINT) AS refunds,
+                   CAST(COALESCE(SUM(after_end), 0) AS BIGINT) AS after_end,
+                   COUNT(*) FILTER (WHERE first_period > {CalibrationEndPeriod(options)}) AS holdout_only,
+                   CAST(COALESCE(SUM(missing), 0) AS BIGINT) AS missing
+            FROM per
             """);
     }
 

@@ -122,7 +122,7 @@ public sealed class DuckDbSummarizer : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
         columns ??= new TransactionColumns();
-        CheckRows(source, options, columns);
+        _ = Count(source, options, columns);
         var cal = new List<long>();
         var rec = new List<long>();
         var first = new List<long>();
@@ -155,11 +155,23 @@ public sealed class DuckDbSummarizer : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
         columns ??= new TransactionColumns();
-        CheckRows(source, options, columns);
-        using var command = Command(SummarySql.Counts(SqlDialect.DuckDB, source.ToSql(columns), columns, options));
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        return new SummarizerCounts(reader.GetInt64(0), reader.GetInt64(2), reader.GetInt64(1), checked((int)reader.GetInt64(3)));
+        SummarizerCounts counts;
+        long missing;
+        using (var command = Command(SummarySql.Counts(SqlDialect.DuckDB, source.ToSql(columns), columns, options)))
+        using (var reader = command.ExecuteReader())
+        {
+            reader.Read();
+            counts = new SummarizerCounts(reader.GetInt64(0), reader.GetInt64(2), reader.GetInt64(1), checked((int)reader.GetInt64(3)));
+            missing = reader.GetInt64(4);
+        }
+
+        // One counting pass finds whether any row would be rejected; only then a second pass finds which.
+        if (missing > 0 || (options.Refunds == RefundPolicy.Reject && counts.RefundsExcluded > 0))
+        {
+            ThrowFirstInvalid(source, options, columns);
+        }
+
+        return counts;
     }
 
     /// <summary>The latest transaction instant in the source (every row, as the CLI's default observation end), or <c>null</c> when it has no rows.</summary>
@@ -189,14 +201,14 @@ public sealed class DuckDbSummarizer : IDisposable
     private static DateTimeOffset FromMicroseconds(long microseconds) =>
         DateTimeOffset.UnixEpoch.AddTicks(microseconds * TimeSpan.TicksPerMicrosecond);
 
-    private void CheckRows(DuckDbSource source, SummarizerOptions options, TransactionColumns columns)
+    private void ThrowFirstInvalid(DuckDbSource source, SummarizerOptions options, TransactionColumns columns)
     {
         var reject = options.Refunds == RefundPolicy.Reject;
         using var command = Command(SummarySql.FirstInvalid(SqlDialect.DuckDB, source.ToSql(columns), columns, options, reject));
         using var reader = command.ExecuteReader();
         if (!reader.Read())
         {
-            return;
+            throw new InvalidOperationException($"{source.Description}: the counting pass found a rejected row but the second pass did not; the source changed between passes.");
         }
 
         var id = reader.IsDBNull(0) ? null : reader.GetString(0);
