@@ -62,9 +62,7 @@ internal static class CustomerAggregates
                 ThrowHelper.InvalidOperation(string.Create(CultureInfo.InvariantCulture, $"customer '{c.CustomerId}': the engine returned {calPeriods} calibration periods from {firstPeriod} to {lastPeriod}; a summarized customer has at least one, starting on or before {calibrationEndPeriod}. This is a bug in the SQL."));
             }
 
-            frequency[i] = calPeriods - 1;
-            recency[i] = (lastPeriod - firstPeriod) * unitsPerPeriod;
-            t[i] = (calibrationEndPeriod - firstPeriod) * unitsPerPeriod;
+            (frequency[i], recency[i], t[i]) = Features(calPeriods, lastPeriod - firstPeriod, firstPeriod, calibrationEndPeriod, unitsPerPeriod);
             if (options.IncludeFirstPurchaseInMonetaryValue)
             {
                 monetary[i] = (double)(c.CalibrationTotal / calPeriods);
@@ -116,6 +114,10 @@ internal static class CustomerAggregates
         return minimal + new decimal(0, 0, 0, false, (byte)Math.Clamp(scale, 0, 28));
     }
 
+    /// <summary>(frequency, recency, T) from whole periods, with the arithmetic of <see cref="TransactionSummarizer{TKey}.Build()"/>.</summary>
+    public static (double Frequency, double Recency, double T) Features(long calibrationPeriods, long recencyPeriods, long firstPeriod, int calibrationEndPeriod, double unitsPerPeriod) =>
+        ((int)calibrationPeriods - 1, (int)recencyPeriods * unitsPerPeriod, (calibrationEndPeriod - (int)firstPeriod) * unitsPerPeriod);
+
     /// <summary>Compressed rows from (calibration periods, recency periods, first period, weight) groups.</summary>
     public static CompressedSummaries ToCompressed(ReadOnlySpan<long> calibrationPeriods, ReadOnlySpan<long> recencyPeriods, ReadOnlySpan<long> firstPeriods, ReadOnlySpan<double> weights, SummarizerOptions options)
     {
@@ -128,9 +130,7 @@ internal static class CustomerAggregates
         var t = new double[n];
         for (var i = 0; i < n; i++)
         {
-            f[i] = (int)calibrationPeriods[i] - 1;
-            r[i] = (int)recencyPeriods[i] * unitsPerPeriod;
-            t[i] = (calibrationEndPeriod - (int)firstPeriods[i]) * unitsPerPeriod;
+            (f[i], r[i], t[i]) = Features(calibrationPeriods[i], recencyPeriods[i], firstPeriods[i], calibrationEndPeriod, unitsPerPeriod);
         }
 
         return CompressedSummaries.Create(f, r, t, weights, options.Unit);

@@ -134,6 +134,14 @@ public static class SummarySql
         return b.ToString();
     }
 
+    /// <summary>One row per customer in whole periods for streamed scoring: customer_id, cal_periods, recency_periods, first_period.</summary>
+    internal static string ScoringRows(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
+    {
+        var b = Begin(dialect, source, columns, options);
+        b.Append("SELECT customer_id, cal_periods, last_period - first_period AS recency_periods, first_period FROM customers");
+        return b.ToString();
+    }
+
     /// <summary>The compressed rows in whole periods: cal_periods, recency_periods, first_period, weight.</summary>
     internal static string CompressedPeriods(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
     {

@@ -17,7 +17,7 @@ namespace Lifecycle.DuckDB;
 /// Timestamps are read with microsecond precision; the period and offset must be whole microseconds.</para>
 /// <para>An instance is not thread-safe (one connection); dispose it to close the database.</para>
 /// </remarks>
-public sealed class DuckDbSummarizer : IDisposable
+public sealed partial class DuckDbSummarizer : IDisposable
 {
     private readonly DuckDBConnection _connection;
     private readonly bool _ownsConnection;
