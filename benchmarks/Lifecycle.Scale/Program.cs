@@ -60,6 +60,10 @@ static void Run(string path, long memoryLimitMiB, bool perCustomer)
     var fitTime = sw.Elapsed;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"compressed rows: {compressed.Count:N0} for {compressed.TotalWeight:N0} customers in {compressTime.TotalSeconds:F2} s (includes the row checks pass)"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"BG/NBD fit on compressed rows: {fitTime.TotalSeconds:F2} s, converged {fit.Converged}, LL {fit.LogLikelihood:F1}"));
+    sw.Restart();
+    var scoresPath = Path.ChangeExtension(path, ".scores.parquet");
+    var scored = duck.Score(source, options, fit.Model, 13, scoresPath, ScoreFileFormat.Parquet);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scored {scored:N0} customers (P(alive), 13-week E[Y]) to Parquet in {sw.Elapsed.TotalSeconds:F2} s"));
     if (perCustomer)
     {
         sw.Restart();
