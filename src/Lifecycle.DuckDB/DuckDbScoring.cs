@@ -54,7 +54,7 @@ public sealed partial class DuckDbSummarizer
         columns ??= new TransactionColumns();
         _ = Count(source, options, columns);
         var table = "lifecycle_scores";
-        Execute($"CREATE OR REPLACE TEMP TABLE {table} (customer_id VARCHAR, p_alive DOUBLE, expected_purchases DOUBLE)");
+        Execute($"CREATE OR REPLACE TABLE {table} (customer_id VARCHAR, p_alive DOUBLE, expected_purchases DOUBLE)");
         var calibrationEnd = SummarySql.CalibrationEndPeriod(options);
         var unitsPerPeriod = options.UnitsPerPeriod;
         var ids = new string[ScoreBatch];
@@ -64,7 +64,10 @@ public sealed partial class DuckDbSummarizer
         var alive = new double[ScoreBatch];
         var expected = new double[ScoreBatch];
         long total = 0;
-        using (var appender = _connection.CreateAppender(table))
+        // The appender flushes on a second connection to the same database: a flush on the reading connection would end its streaming result.
+        using var writer = _connection.Duplicate();
+        writer.Open();
+        using (var appender = writer.CreateAppender(table))
         using (var command = Command(SummarySql.ScoringRows(SqlDialect.DuckDB, source.ToSql(columns), columns, options)))
         {
             command.UseStreamingMode = true;

@@ -52,6 +52,38 @@ public sealed class DuckDbScoringTests
     }
 
     [Fact]
+    public void Score_MoreCustomersThanABatch_ScoresEveryoneOnce()
+    {
+        // 70,000 customers > one 65,536 batch, so appends happen while DuckDB is still streaming customers.
+        var path = Path.Combine(Path.GetTempPath(), $"scores-{Environment.ProcessId}-many.csv");
+        try
+        {
+            using var duck = new DuckDbSummarizer();
+            using (var create = duck.Connection.CreateCommand())
+            {
+                create.CommandText = "CREATE TABLE tx AS SELECT 'c' || i AS customer_id, TIMESTAMP '2024-01-01' + to_days(CAST(i % 300 AS INTEGER)) AS date, 1.5 AS amount FROM range(70000) t(i) UNION ALL SELECT 'c' || i, TIMESTAMP '2024-11-01', 2.0 FROM range(0, 70000, 7) t(i)";
+                create.ExecuteNonQuery();
+            }
+
+            var options = new SummarizerOptions(new DateTimeOffset(2024, 12, 31, 0, 0, 0, TimeSpan.Zero)) { Unit = TimeUnit.Weeks };
+            var model = new BgNbdModel(0.24, 4.41, 0.79, 2.43, TimeUnit.Weeks);
+            Assert.Equal(70_000, duck.Score(DuckDbSource.Table("tx"), options, model, 13, path, ScoreFileFormat.Csv));
+            using var read = duck.Connection.CreateCommand();
+            read.CommandText = $"SELECT COUNT(*), COUNT(DISTINCT customer_id), MIN(p_alive), MAX(p_alive) FROM read_csv('{path}', header = true)";
+            using var reader = read.ExecuteReader();
+            reader.Read();
+            Assert.Equal(70_000L, reader.GetInt64(0));
+            Assert.Equal(70_000L, reader.GetInt64(1));
+            Assert.InRange(reader.GetDouble(2), 0.0, 1.0);
+            Assert.InRange(reader.GetDouble(3), 0.0, 1.0);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Score_UnitMismatch_ThrowsNamingBoth()
     {
         using var duck = new DuckDbSummarizer();
