@@ -24,6 +24,7 @@ internal static class CliApp
         JourneysCommand.Create,
         EngageCommand.Create,
         LiftCommand.Create,
+        SqlCommand.Create,
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool stderrIsTerminal = false)

@@ -12,7 +12,7 @@ namespace Lifecycle;
 /// <para>An instance is not thread-safe: give each thread its own and merge them, or call
 /// <see cref="TransactionSummarizer.Summarize{TKey}(ReadOnlyMemory{Transaction{TKey}}, SummarizerOptions, int)"/>.</para>
 /// </remarks>
-public sealed class TransactionSummarizer<TKey>
+public sealed partial class TransactionSummarizer<TKey>
     where TKey : notnull, IEquatable<TKey>
 {
     // The per-customer state lives in the dictionary's own entries: one lookup, no second array to miss in cache.
@@ -468,7 +468,7 @@ public sealed class TransactionSummarizer<TKey>
 }
 
 /// <summary>One-call summarizing of in-memory transactions, using several cores.</summary>
-public static class TransactionSummarizer
+public static partial class TransactionSummarizer
 {
     /// <summary>Summarizes transactions on up to <paramref name="maxDegreeOfParallelism"/> threads.</summary>
     /// <typeparam name="TKey">The customer identifier type.</typeparam>

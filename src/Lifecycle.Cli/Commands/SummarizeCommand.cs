@@ -16,6 +16,7 @@ internal static class SummarizeCommand
         var includeFirst = new Option<bool>("--include-first") { Description = "Include the first purchase in the monetary value (default: repeat purchases only)." };
         var output = CommonOptions.Out("Write the summary CSV to this file instead of stdout.");
         var json = CommonOptions.Json();
+        var engine = EngineChoice.Option();
         var command = new Command("summarize", "Summarize transactions into one row per customer: frequency, recency, T, monetary value.") { file };
         input.AddTo(command);
         command.Options.Add(unit);
@@ -24,6 +25,7 @@ internal static class SummarizeCommand
         command.Options.Add(includeFirst);
         command.Options.Add(output);
         command.Options.Add(json);
+        command.Options.Add(engine);
         command.SetAction(parse =>
         {
             // The amount is optional here: without it every monetary value is 0 and frequency, recency and T are unchanged.
@@ -35,7 +37,16 @@ internal static class SummarizeCommand
             }
 
             var source = new TransactionSource(path, fileOptions);
-            var summaries = Summarize(
+            var summaries = EngineChoice.UseDuckDb(parse.GetValue(engine)!, path, fileOptions)
+                ? EngineChoice.Summarize(
+                    path!,
+                    fileOptions,
+                    CommonOptions.ParseDate(parse.GetValue(end), "--end"),
+                    CommonOptions.ParseDate(parse.GetValue(calibrationEnd), "--calibration-end"),
+                    CommonOptions.ParseUnit(parse.GetValue(unit)!),
+                    parse.GetValue(includeFirst),
+                    fileOptions.AllowNegativeAmounts ? RefundPolicy.Exclude : RefundPolicy.Reject)
+                : Summarize(
                 source,
                 CommonOptions.ParseDate(parse.GetValue(end), "--end", fileOptions.TimeZone),
                 CommonOptions.ParseDate(parse.GetValue(calibrationEnd), "--calibration-end", fileOptions.TimeZone),
