@@ -264,6 +264,11 @@ public static class SummarySql
             ThrowHelper.Argument(nameof(source), "the source relation is empty; pass a table name (for example transactions) or, in DuckDB, read_parquet('file.parquet').");
         }
 
+        if (options.TimeZone is { } zone && zone.Id != TimeZoneInfo.Utc.Id)
+        {
+            ThrowHelper.Argument(nameof(options), $"time zone {zone.Id}: SQL periods follow UTC (a database keeps each instant, not the offset it was written with); summarize with TimeZone = TimeZoneInfo.Utc, or in memory for the calendar of {zone.Id}.");
+        }
+
         if (options.Period.Ticks % TimeSpan.TicksPerMicrosecond != 0 || options.PeriodOffset.Ticks % TimeSpan.TicksPerMicrosecond != 0)
         {
             ThrowHelper.Argument(nameof(options), FormattableString.Invariant($"period {options.Period} and offset {options.PeriodOffset} must be whole microseconds for SQL (databases keep microseconds); round them to a microsecond."));

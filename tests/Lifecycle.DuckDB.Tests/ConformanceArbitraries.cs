@@ -47,6 +47,9 @@ public static class ConformanceArbitraries
                     Unit = unit,
                     IncludeFirstPurchaseInMonetaryValue = includeFirst,
                     Refunds = RefundPolicy.Exclude,
+
+                    // Databases keep the instant, not the offset it was written with: SQL periods follow UTC (docs/scale.md).
+                    TimeZone = TimeZoneInfo.Utc,
                 });
         return gen.ToArbitrary();
     }

@@ -89,9 +89,10 @@ internal static class EngageCommand
     {
         var contexts = CustomerContexts.FromSummaries(analysis.Summaries, new ContextColumns
         {
-            AliveProbability = analysis.PAlive,
-            ExpectedPurchases = analysis.ExpectedPurchases,
-            Value = analysis.Value,
+            // A section the analysis skipped (no usable model, no spend model) leaves its column empty: unknown, not 0.
+            AliveProbability = analysis.PAlive.Count > 0 ? analysis.PAlive : null,
+            ExpectedPurchases = analysis.ExpectedPurchases.Count > 0 ? analysis.ExpectedPurchases : null,
+            Value = analysis.Value.Count > 0 ? analysis.Value : null,
             Segments = [.. Enumerable.Range(0, analysis.Summaries.Count).Select(i => (IReadOnlyList<string>)[analysis.SegmentOf(i)])],
             Stages = analysis.Stages,
             States = states,

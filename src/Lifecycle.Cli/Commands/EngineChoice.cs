@@ -29,8 +29,16 @@ internal static class EngineChoice
             return IsParquet(path) ? throw new CliInputException($"{path}: Parquet is read by DuckDB only; use --engine duckdb (or auto).") : false;
         }
 
+        // DuckDB buckets on UTC instants; the in-memory summarizer on each timestamp's own offset or --time-zone.
+        // Plain dates (no offset) and Parquet instants are UTC both ways; a --time-zone other than UTC is memory-only.
+        var utc = file.TimeZone is null || file.TimeZone.Id == TimeZoneInfo.Utc.Id;
         if (engine == "duckdb")
         {
+            if (!utc)
+            {
+                throw new CliInputException($"--engine duckdb buckets purchases on UTC days (a database keeps the instant, not the offset); --time-zone {file.TimeZone!.Id} needs --engine memory.");
+            }
+
             if (path is null || cdnow)
             {
                 throw new CliInputException("--engine duckdb reads a CSV file with a header row or a .parquet file; the embedded sample and --format cdnow need --engine memory.");
@@ -39,7 +47,7 @@ internal static class EngineChoice
             return true;
         }
 
-        return path is not null && !cdnow && (IsParquet(path) || (File.Exists(path) && new FileInfo(path).Length > AutoDuckDbBytes));
+        return path is not null && !cdnow && utc && (IsParquet(path) || (File.Exists(path) && new FileInfo(path).Length > AutoDuckDbBytes));
     }
 
     /// <summary>The DuckDB path of <c>summarize</c>: same options, same rows, same order as the in-memory path.</summary>
@@ -68,6 +76,7 @@ internal static class EngineChoice
                 CalibrationEnd = calibrationEnd,
                 IncludeFirstPurchaseInMonetaryValue = includeFirst,
                 Refunds = refunds,
+                TimeZone = TimeZoneInfo.Utc,
             };
             return duck.Summarize(source, options, columns, NaturalIdComparer.Instance);
         }

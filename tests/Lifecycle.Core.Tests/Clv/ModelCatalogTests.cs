@@ -158,7 +158,7 @@ public sealed class ModelCatalogTests
         Assert.Contains("days", e3.Message, StringComparison.Ordinal);
 
         // Matching units work, and agree with the unit-less convention of the same length.
-        CustomerLifetimeValue.Discrete(model, spend, weeks, DiscreteDiscounting.Monthly(TimeUnit.Weeks, 12, 0.01), destination);
+        CustomerLifetimeValue.Discrete(model, spend, weeks, DiscreteDiscounting.Monthly(TimeUnit.Weeks, 12, 0.01, MonthLength.Lifetimes), destination);
         var plain = new double[weeks.Count];
         CustomerLifetimeValue.Discrete(model, spend, weeks.Frequency, weeks.Recency, weeks.T, weeks.MonetaryValue, new DiscreteDiscounting(12, 4.345, 0.01), plain);
         Assert.Equal(plain, destination);
