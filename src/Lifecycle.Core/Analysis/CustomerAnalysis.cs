@@ -258,7 +258,10 @@ public static class CustomerAnalysis
                 }
                 else
                 {
-                    order = [.. result.Holdout.Rankings.Select(r => result.Holdout.CalibrationFits.First(f => f.Name == r.Name).Kind)];
+                    // Ranked models first, best first; the ones that did not converge on the calibration period still get
+                    // their chance on all data after them (a short calibration window is often what stopped them).
+                    var rankedKinds = result.Holdout.Rankings.Select(r => result.Holdout.CalibrationFits.First(f => f.Name == r.Name).Kind).ToArray();
+                    order = [.. rankedKinds, .. o.Models.Except(rankedKinds)];
                 }
             }
         }
@@ -281,8 +284,11 @@ public static class CustomerAnalysis
                 if (fit.Usable)
                 {
                     chosen = fit;
-                    var best = result.Holdout!.Rankings.First(r => r.Name == fit.Name);
-                    result.SelectionReason = Invariant($"{fit.DisplayName} predicted the holdout best among the converged models (rank {best.Rank} of {result.Holdout.Rankings.Count}: mean absolute error {best.Errors.MeanAbsoluteError:0.0000} purchases per customer over {result.Holdout.Duration:0.#} {o.Unit.DisplayName()}); it was refitted on all data for the predictions.");
+                    var rank = result.Holdout!.Rankings.Where(r => r.Name == fit.Name).Take(1).ToArray();
+                    var best = rank.FirstOrDefault();
+                    result.SelectionReason = rank.Length > 0
+                        ? Invariant($"{fit.DisplayName} predicted the holdout best among the converged models (rank {best.Rank} of {result.Holdout.Rankings.Count}: mean absolute error {best.Errors.MeanAbsoluteError:0.0000} purchases per customer over {result.Holdout.Duration:0.#} {o.Unit.DisplayName()}); it was refitted on all data for the predictions.")
+                        : Invariant($"{fit.DisplayName} did not converge on the calibration period, so the holdout could not rank it, but it is the first model whose fit on all data converged (the ranked ones did not); its predictions are not checked on a holdout.");
                     break;
                 }
             }

@@ -38,6 +38,39 @@ public sealed class CustomerAnalysisTests
     }
 
     [Fact]
+    public void Run_NoDropout_TriesEveryModelOnAllDataAndSaysWhyNoneIsUsed()
+    {
+        // 400 customers buying at random days until the end, nobody leaves: on the calibration period only some models
+        // converge, and on all data every model runs to the no-dropout boundary. Each model must still be fitted on all
+        // data (not only the holdout-ranked ones), and the skip note must name each verdict.
+        var random = new Random(5);
+        var start = new DateTimeOffset(2023, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var tx = new List<Transaction<int>>();
+        for (var c = 0; c < 400; c++)
+        {
+            var first = random.Next(0, 300);
+            tx.Add(new Transaction<int>(c, start.AddDays(first), 20m));
+            for (var k = random.Next(0, 9); k > 0; k--)
+            {
+                tx.Add(new Transaction<int>(c, start.AddDays(random.Next(first, 540)), 20m));
+            }
+        }
+
+        var r = CustomerAnalysis.Run(tx, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(3, r.TransactionFits.Count);
+        if (r.TransactionFit is null)
+        {
+            var note = Assert.Single(r.Notes, n => n.Section == AnalysisSection.Models && n.Skipped);
+            Assert.All(r.TransactionFits, f => Assert.Contains(f.DisplayName, note.Message, StringComparison.Ordinal));
+            Assert.All(r.TransactionFits, f => Assert.False(f.Usable));
+        }
+        else
+        {
+            Assert.True(r.TransactionFit.Usable);
+        }
+    }
+
+    [Fact]
     public void Run_IdenticalCustomers_GetIdenticalScoresAndOneSegment()
     {
         var day = new DateTimeOffset(2024, 3, 1, 0, 0, 0, TimeSpan.Zero);
