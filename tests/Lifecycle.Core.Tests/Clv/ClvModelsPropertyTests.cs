@@ -103,6 +103,25 @@ public sealed class ClvModelsPropertyTests
         Assert.True(m.LogLikelihood(row.Frequency, row.Recency, row.Periods) <= 1e-12);
     }
 
+    [Fact]
+    public void ShiftedBetaGeometric_TinyAlphaHugeBeta_SurvivalFallsByTheExactProduct()
+    {
+        // The case FsCheck found: α = 3.2e-11, β = 5.2e5. 1 − S(t) = α Σ_{k<t} 1/(α+β+k) to first order (relative error
+        // ~α/β); the log-gamma ratios had returned 1 − 2.8e-14 and then 1.
+        const double alpha = 3.213564343631122E-11, beta = 520738.8743932101;
+        var m = new ShiftedBetaGeometricModel(alpha, beta);
+        var previous = 1.0;
+        var sum = 0.0;
+        for (var t = 1; t <= 50; t++)
+        {
+            sum += 1 / (alpha + beta + t - 1);
+            var s = m.Survival(t);
+            Assert.True(s <= previous, FormattableString.Invariant($"S({t}) = {s:R} > S({t - 1}) = {previous:R}"));
+            Assert.Equal(1 - (alpha * sum), s, 1e-16);
+            previous = s;
+        }
+    }
+
     [Property(Arbitrary = [typeof(ClvModelsArbitraries)], MaxTest = 40)]
     public void ShiftedBetaGeometric_SurvivalFallsAndRetentionRises(BgBbParameters p)
     {
