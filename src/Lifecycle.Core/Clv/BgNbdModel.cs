@@ -281,7 +281,9 @@ public sealed class BgNbdModel : ICountModel, IHorizonSumTransactionModel
 
         // 1 − P(alive) straight from the log-odds: forming it from P(alive) would lose everything when P(alive) ≈ 1.
         var dead = frequency == 0 ? 0 : ProbabilityDeadCore(frequency, recency, t);
-        return dead + (pa * none);
+        // P(dead) + P(alive) = 1 only up to rounding, so the sum may exceed 1 by an ulp; that ulp, and only it, is cut
+        // (Math.Min keeps a NaN a NaN).
+        return Math.Min(1.0, dead + (pa * none));
     }
 
     /// <summary>Simulates customers from this model: summaries (x, t_x, T) for the given ages.</summary>

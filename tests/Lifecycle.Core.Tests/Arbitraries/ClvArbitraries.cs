@@ -72,7 +72,7 @@ public static class ClvArbitraries
          from t in LogUniform(1e-6, 1e5)
          from u in Gen.Choose(0, 1000)
          let x = lx < 0 ? 0 : Math.Round(Math.Pow(10, lx / 1000.0))
-         select x == 0 ? new ExtremeSummary(0, 0, t) : new ExtremeSummary(x, t * u / 1000.0, t)).ToArbitrary();
+         select x == 0 ? new ExtremeSummary(0, 0, t) : new ExtremeSummary(x, Math.Min(t, t * u / 1000.0), t)).ToArbitrary();
 
     /// <summary>Horizons from 1e-9 to 1e4 (log-uniform).</summary>
     public static Arbitrary<Horizon> Horizon() => LogUniform(1e-9, 1e4).Select(h => new Horizon(h)).ToArbitrary();

@@ -39,7 +39,7 @@ public static class ClvModelsArbitraries
          from u in Gen.Choose(-50, 1050)
          from h in LogUniform(1e-9, 1e4)
          let x = lx < 0 ? 0 : Math.Round(Math.Pow(10, lx / 1000.0))
-         let tx = x == 0 ? 0 : t * Math.Clamp(u, 0, 1000) / 1000.0
+         let tx = x == 0 ? 0 : Math.Min(t, t * Math.Clamp(u, 0, 1000) / 1000.0) // t·1000/1000 can round one ulp above t
          select new ParetoNbdRow(x, tx, t, h)).ToArbitrary();
 
     /// <summary>MBG/NBD parameters over the range of issue 12: r in [1e-3, 1e4], α in [1e-3, 1e6], a, b in [1e-3, 1e7]

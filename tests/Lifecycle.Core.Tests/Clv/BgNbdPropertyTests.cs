@@ -64,20 +64,37 @@ public sealed class BgNbdPropertyTests
     {
         var model = Model(p);
         var horizon = h.Value;
-        var values = new[]
+        double[] values;
+        try
         {
-            model.ProbabilityAlive(c.Frequency, c.Recency, c.T),
-            model.ConditionalExpectedTransactions(horizon, c.Frequency, c.Recency, c.T),
-            model.LogLikelihood(c.Frequency, c.Recency, c.T),
-            model.ProbabilityAliveAt(horizon, c.Frequency, c.Recency, c.T),
-            model.ProbabilityNoTransactions(horizon, c.Frequency, c.Recency, c.T),
-            model.ExpectedTransactions(horizon),
-        };
-        Assert.All(values, v => Assert.True(double.IsFinite(v), FormattableString.Invariant($"{model} at ({c.Frequency}, {c.Recency}, {c.T}), horizon {horizon}: {string.Join(", ", values)}")));
-        Assert.InRange(values[0], 0, 1);
-        Assert.InRange(values[3], 0, values[0]);
-        Assert.InRange(values[4], 0, 1);
-        Assert.True(values[0] == 0 ? values[1] == 0 : values[1] > 0, $"{model}: E[Y] = {values[1]} with P(alive) = {values[0]}");
+            values =
+            [
+                model.ProbabilityAlive(c.Frequency, c.Recency, c.T),
+                model.ConditionalExpectedTransactions(horizon, c.Frequency, c.Recency, c.T),
+                model.LogLikelihood(c.Frequency, c.Recency, c.T),
+                model.ProbabilityAliveAt(horizon, c.Frequency, c.Recency, c.T),
+                model.ProbabilityNoTransactions(horizon, c.Frequency, c.Recency, c.T),
+                model.ExpectedTransactions(horizon),
+            ];
+        }
+        catch (InvalidOperationException e) when (p.A > 1e5 && e.Message.Contains("cannot be computed to 1e-9", StringComparison.Ordinal))
+        {
+            // The documented "no" (docs/clv-models.md, Accuracy): with a above 1e5, b + x above 1e5 and a long horizon the
+            // dropout mixture's survival term falls below what its quadrature resolves to 1e-9; it throws, naming the
+            // parameters, rather than return 0. Only that corner may say no; anywhere else the exception fails the property.
+            Assert.Contains("outside what double precision resolves", e.Message, StringComparison.Ordinal);
+            return;
+        }
+
+        var where = FormattableString.Invariant($"{model} at ({c.Frequency}, {c.Recency}, {c.T}), horizon {horizon}: {string.Join(", ", values)}");
+        Assert.All(values, v => Assert.True(double.IsFinite(v), where));
+        Assert.True(values[0] is >= 0 and <= 1, where);
+        Assert.True(values[3] >= 0 && values[3] <= values[0], where);
+        Assert.True(values[4] is >= 0 and <= 1, where);
+
+        // E[Y] > 0 wherever its true value is in double's normal range: at least about P(alive) · min(h, 1) · (r+x)/(α+T).
+        var floor = values[0] * Math.Min(horizon, 1) * (p.R + c.Frequency) / (p.Alpha + c.T);
+        Assert.True(values[0] == 0 ? values[1] == 0 : values[1] > 0 || floor < 1e-290, $"{model}: E[Y] = {values[1]} with P(alive) = {values[0]}");
         Assert.True(values[5] > 0, $"{model}: E[X({horizon})] = {values[5]}");
     }
 
@@ -94,8 +111,9 @@ public sealed class BgNbdPropertyTests
         model.ConditionalExpectedTransactions(26, x, tx, t, ey);
         for (var i = 0; i < x.Length; i++)
         {
-            Tolerance.Close(model.ProbabilityAlive(x[i], tx[i], t[i]), pa[i], 1e-12, 1e-300);
-            Tolerance.Close(model.ConditionalExpectedTransactions(26, x[i], tx[i], t[i]), ey[i], 1e-12, 1e-300);
+            // Absolute 1e-290: the SIMD kernel and the scalar path may underflow at different points below that.
+            Tolerance.Close(model.ProbabilityAlive(x[i], tx[i], t[i]), pa[i], 1e-12, 1e-290);
+            Tolerance.Close(model.ConditionalExpectedTransactions(26, x[i], tx[i], t[i]), ey[i], 1e-12, 1e-290);
         }
     }
 
