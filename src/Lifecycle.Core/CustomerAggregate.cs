@@ -62,15 +62,8 @@ internal static class CustomerAggregates
                 ThrowHelper.InvalidOperation(string.Create(CultureInfo.InvariantCulture, $"customer '{c.CustomerId}': the engine returned {calPeriods} calibration periods from {firstPeriod} to {lastPeriod}; a summarized customer has at least one, starting on or before {calibrationEndPeriod}. This is a bug in the SQL."));
             }
 
-            (frequency[i], recency[i], t[i]) = Features(calPeriods, lastPeriod - firstPeriod, firstPeriod, calibrationEndPeriod, unitsPerPeriod);
-            if (options.IncludeFirstPurchaseInMonetaryValue)
-            {
-                monetary[i] = (double)(c.CalibrationTotal / calPeriods);
-            }
-            else
-            {
-                monetary[i] = calPeriods > 1 ? (double)((c.CalibrationTotal - c.FirstPeriodValue) / (calPeriods - 1)) : 0.0;
-            }
+            (frequency[i], recency[i], t[i]) = SummarizerOptions.Features(calPeriods, lastPeriod - firstPeriod, firstPeriod, calibrationEndPeriod, unitsPerPeriod);
+            monetary[i] = options.MonetaryValue(c.CalibrationTotal, c.FirstPeriodValue, calPeriods);
 
             first[i] = c.FirstTimestamp;
             last[i] = c.LastCalibrationTimestamp;
@@ -80,7 +73,7 @@ internal static class CustomerAggregates
             {
                 var holdoutPeriods = c.HoldoutPeriods;
                 holdoutFrequency![i] = holdoutPeriods;
-                holdoutMonetary![i] = holdoutPeriods > 0 ? (double)(c.HoldoutTotal / holdoutPeriods) : 0.0;
+                holdoutMonetary![i] = SummarizerOptions.HoldoutMonetaryValue(c.HoldoutTotal, holdoutPeriods);
             }
         }
 
@@ -116,7 +109,7 @@ internal static class CustomerAggregates
 
     /// <summary>(frequency, recency, T) from whole periods, with the arithmetic of <see cref="TransactionSummarizer{TKey}.Build()"/>.</summary>
     public static (double Frequency, double Recency, double T) Features(long calibrationPeriods, long recencyPeriods, long firstPeriod, int calibrationEndPeriod, double unitsPerPeriod) =>
-        ((int)calibrationPeriods - 1, (int)recencyPeriods * unitsPerPeriod, (calibrationEndPeriod - (int)firstPeriod) * unitsPerPeriod);
+        SummarizerOptions.Features((int)calibrationPeriods, (int)recencyPeriods, (int)firstPeriod, calibrationEndPeriod, unitsPerPeriod);
 
     /// <summary>Compressed rows from (calibration periods, recency periods, first period, weight) groups.</summary>
     public static CompressedSummaries ToCompressed(ReadOnlySpan<long> calibrationPeriods, ReadOnlySpan<long> recencyPeriods, ReadOnlySpan<long> firstPeriods, ReadOnlySpan<double> weights, SummarizerOptions options)

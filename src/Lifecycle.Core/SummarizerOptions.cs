@@ -111,6 +111,22 @@ public sealed record SummarizerOptions
     }
 
     internal double UnitsPerPeriod => _period.TotalDays / (_unit == TimeUnit.Weeks ? 7.0 : 1.0);
+
+    // The per-customer definitions, in one place for the in-memory summarizer and for totals an engine (DuckDB, SQL)
+    // computed: the same .NET operations on the same whole periods and decimals give the same doubles, bit for bit.
+
+    /// <summary>(frequency, recency, T) from whole periods: x = periods − 1, t_x and T in model units.</summary>
+    internal static (double Frequency, double Recency, double T) Features(int calibrationPeriods, int recencyPeriods, int firstPeriod, int calibrationEndPeriod, double unitsPerPeriod) =>
+        (calibrationPeriods - 1, recencyPeriods * unitsPerPeriod, (calibrationEndPeriod - firstPeriod) * unitsPerPeriod);
+
+    /// <summary>The monetary value: mean of the repeat periods (0 without one), or of every period with the first included.</summary>
+    internal double MonetaryValue(decimal calibrationTotal, decimal firstPeriodValue, int calibrationPeriods) =>
+        IncludeFirstPurchaseInMonetaryValue ? (double)(calibrationTotal / calibrationPeriods)
+        : calibrationPeriods > 1 ? (double)((calibrationTotal - firstPeriodValue) / (calibrationPeriods - 1)) : 0.0;
+
+    /// <summary>The mean value of the holdout periods, 0 without one.</summary>
+    internal static double HoldoutMonetaryValue(decimal holdoutTotal, long holdoutPeriods) =>
+        holdoutPeriods > 0 ? (double)(holdoutTotal / holdoutPeriods) : 0.0;
 }
 
 /// <summary>What a summarizer saw and set aside: nothing is dropped without being counted.</summary>

@@ -176,17 +176,8 @@ public sealed partial class TransactionSummarizer<TKey>
             var calPeriods = c.CountUpTo(_slab, _calibrationEndPeriod);
             var firstPeriod = c.FirstPeriod;
             var lastPeriod = calPeriods == c.Count ? c.LastPeriod : c.PeriodAt(_slab, calPeriods - 1);
-            frequency[i] = calPeriods - 1;
-            recency[i] = (lastPeriod - firstPeriod) * unitsPerPeriod;
-            t[i] = (_calibrationEndPeriod - firstPeriod) * unitsPerPeriod;
-            if (Options.IncludeFirstPurchaseInMonetaryValue)
-            {
-                monetary[i] = (double)(c.CalibrationTotal / calPeriods);
-            }
-            else
-            {
-                monetary[i] = calPeriods > 1 ? (double)((c.CalibrationTotal - c.FirstPeriodValue) / (calPeriods - 1)) : 0.0;
-            }
+            (frequency[i], recency[i], t[i]) = SummarizerOptions.Features(calPeriods, lastPeriod - firstPeriod, firstPeriod, _calibrationEndPeriod, unitsPerPeriod);
+            monetary[i] = Options.MonetaryValue(c.CalibrationTotal, c.FirstPeriodValue, calPeriods);
 
             first[i] = c.FirstTimestamp;
             last[i] = c.LastCalibrationTimestamp;
@@ -196,7 +187,7 @@ public sealed partial class TransactionSummarizer<TKey>
             {
                 var holdoutPeriods = c.Count - calPeriods;
                 holdoutFrequency![i] = holdoutPeriods;
-                holdoutMonetary![i] = holdoutPeriods > 0 ? (double)(c.HoldoutTotal / holdoutPeriods) : 0.0;
+                holdoutMonetary![i] = SummarizerOptions.HoldoutMonetaryValue(c.HoldoutTotal, holdoutPeriods);
             }
         }
 
