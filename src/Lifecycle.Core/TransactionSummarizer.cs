@@ -90,26 +90,36 @@ public sealed partial class TransactionSummarizer<TKey>
             ThrowHelper.Argument(nameof(customerId), "customer id is missing (null or empty); every transaction needs the id of its customer.");
         }
 
-        _transactions++;
+        if (Admit(Options, _endPeriod, ref _transactions, ref _afterEnd, ref _refundsExcluded, customerId, timestamp, amount, out var period))
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(_customers, customerId, out _).Add(_slab, period, timestamp, amount, period <= _calibrationEndPeriod);
+        }
+    }
+
+    /// <summary>The rules before a transaction reaches its customer: refunds, and periods after the observation end.</summary>
+    private static bool Admit(SummarizerOptions options, int endPeriod, ref long transactions, ref long afterEnd, ref long refundsExcluded, TKey customerId, DateTimeOffset timestamp, decimal amount, out int period)
+    {
+        transactions++;
+        period = 0;
         if (amount < 0)
         {
-            if (Options.Refunds == RefundPolicy.Reject)
+            if (options.Refunds == RefundPolicy.Reject)
             {
                 ThrowHelper.Argument(nameof(amount), FormattableString.Invariant($"amount = {amount} for customer '{customerId}' at {timestamp:O} is negative; refunds are rejected by default. Remove refunds from the input or set SummarizerOptions.Refunds = RefundPolicy.Exclude to leave them out (they are counted)."));
             }
 
-            _refundsExcluded++;
-            return;
+            refundsExcluded++;
+            return false;
         }
 
-        var period = Options.PeriodOf(timestamp);
-        if (period > _endPeriod)
+        period = options.PeriodOf(timestamp);
+        if (period > endPeriod)
         {
-            _afterEnd++;
-            return;
+            afterEnd++;
+            return false;
         }
 
-        CollectionsMarshal.GetValueRefOrAddDefault(_customers, customerId, out _).Add(_slab, period, timestamp, amount, period <= _calibrationEndPeriod);
+        return true;
     }
 
     /// <summary>Merges another summarizer's partial state into this one (the other is left unchanged).</summary>
@@ -157,57 +167,13 @@ public sealed partial class TransactionSummarizer<TKey>
             Array.Sort(idArray, order);
         }
 
-        var n = idArray.Length;
-        var unitsPerPeriod = Options.UnitsPerPeriod;
-        var frequency = new double[n];
-        var recency = new double[n];
-        var t = new double[n];
-        var monetary = new double[n];
-        var first = new DateTimeOffset[n];
-        var last = new DateTimeOffset[n];
-        var txCount = new long[n];
-        var spend = new decimal[n];
-        var hasHoldout = Options.CalibrationEnd is not null;
-        var holdoutFrequency = hasHoldout ? new double[n] : null;
-        var holdoutMonetary = hasHoldout ? new double[n] : null;
-        for (var i = 0; i < n; i++)
+        var columns = new Columns(idArray, Options, _endPeriod, _calibrationEndPeriod);
+        for (var i = 0; i < idArray.Length; i++)
         {
-            ref readonly var c = ref CollectionsMarshal.GetValueRefOrNullRef(_customers, idArray[i]);
-            var calPeriods = c.CountUpTo(_slab, _calibrationEndPeriod);
-            var firstPeriod = c.FirstPeriod;
-            var lastPeriod = calPeriods == c.Count ? c.LastPeriod : c.PeriodAt(_slab, calPeriods - 1);
-            (frequency[i], recency[i], t[i]) = SummarizerOptions.Features(calPeriods, lastPeriod - firstPeriod, firstPeriod, _calibrationEndPeriod, unitsPerPeriod);
-            monetary[i] = Options.MonetaryValue(c.CalibrationTotal, c.FirstPeriodValue, calPeriods);
-
-            first[i] = c.FirstTimestamp;
-            last[i] = c.LastCalibrationTimestamp;
-            txCount[i] = c.CalibrationTransactions;
-            spend[i] = c.CalibrationTotal;
-            if (hasHoldout)
-            {
-                var holdoutPeriods = c.Count - calPeriods;
-                holdoutFrequency![i] = holdoutPeriods;
-                holdoutMonetary![i] = SummarizerOptions.HoldoutMonetaryValue(c.HoldoutTotal, holdoutPeriods);
-            }
+            columns.Fill(i, in CollectionsMarshal.GetValueRefOrNullRef(_customers, idArray[i]), _slab);
         }
 
-        return new SummarySet<TKey>(
-            idArray,
-            frequency,
-            recency,
-            t,
-            monetary,
-            first,
-            last,
-            txCount,
-            spend,
-            Options.Unit,
-            Options.ObservationEnd,
-            Options.CalibrationEnd,
-            holdoutFrequency,
-            holdoutMonetary,
-            hasHoldout ? (_endPeriod - _calibrationEndPeriod) * unitsPerPeriod : 0.0,
-            Counts);
+        return columns.ToSet(Counts);
     }
 
     private int HoldoutOnlyCustomers()
@@ -228,7 +194,7 @@ public sealed partial class TransactionSummarizer<TKey>
     /// Every customer's sorted period list lives in one growable int array: a million customers cost no million small
     /// arrays for the garbage collector to trace, and a list that outgrows its slot moves to a slot twice as large.
     /// </summary>
-    private sealed class PeriodSlab
+    internal sealed class PeriodSlab
     {
         public int[] Data = new int[1024];
         public int Used;
@@ -247,7 +213,7 @@ public sealed partial class TransactionSummarizer<TKey>
     }
 
     /// <summary>One customer's partial state: its sorted distinct periods (in the slab) and running totals.</summary>
-    private struct Accumulator
+    internal struct Accumulator
     {
         public int Offset;
         public int Capacity;
@@ -291,7 +257,12 @@ public sealed partial class TransactionSummarizer<TKey>
             }
             else if (period == LastPeriod && Count > 1)
             {
-                // Same period as the latest purchase (the common case for time-ordered logs): nothing to insert.
+                // Same period as the latest purchase (the common case for time-ordered logs): nothing to insert. With
+                // mixed offsets an instant can be earlier than the first one and still fall in a later period.
+                if (timestamp < FirstTimestamp)
+                {
+                    FirstTimestamp = timestamp;
+                }
             }
             else
             {

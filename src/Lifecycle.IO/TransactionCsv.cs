@@ -266,7 +266,7 @@ public static class TransactionCsv
 
     private static bool IsDigits(ReadOnlySpan<char> s) => !s.IsEmpty && !s.ContainsAnyExceptInRange('0', '9');
 
-    private readonly record struct Columns(int Id, int Date, int Amount, TimestampParser Timestamps)
+    internal readonly record struct Columns(int Id, int Date, int Amount, TimestampParser Timestamps)
     {
         public static Columns Of(CsvFile csv, TransactionCsvOptions options)
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lifecycle.Cli.IO;
+using Lifecycle.IO;
 
 namespace Lifecycle.Cli.Commands;
 
@@ -48,6 +49,7 @@ internal static class SummarizeCommand
                     fileOptions.AllowNegativeAmounts ? RefundPolicy.Exclude : RefundPolicy.Reject)
                 : Summarize(
                 source,
+                path is null ? null : fileOptions,
                 CommonOptions.ParseDate(parse.GetValue(end), "--end", fileOptions.TimeZone),
                 CommonOptions.ParseDate(parse.GetValue(calibrationEnd), "--calibration-end", fileOptions.TimeZone),
                 CommonOptions.ParseUnit(parse.GetValue(unit)!),
@@ -76,8 +78,35 @@ internal static class SummarizeCommand
     }
 
     /// <summary>Streams the source once (twice when the observation end must be found first) into summaries.</summary>
-    public static SummarySet<string> Summarize(TransactionSource source, DateTimeOffset? end, DateTimeOffset? calibrationEnd, TimeUnit unit, bool includeFirst, RefundPolicy refunds, Progress progress, TimeZoneInfo? zone = null)
+    /// <remarks>
+    /// A file (<paramref name="file"/> given) is first tried on the parallel fast path of Lifecycle.IO, which reads the
+    /// bytes on every core and gives the same summaries as the sequential reader; a file it cannot take exactly
+    /// (quotes, lone carriage returns, any bad row) is read again sequentially, which reports the first error.
+    /// </remarks>
+    public static SummarySet<string> Summarize(TransactionSource source, TransactionFileOptions? file, DateTimeOffset? end, DateTimeOffset? calibrationEnd, TimeUnit unit, bool includeFirst, RefundPolicy refunds, Progress progress, TimeZoneInfo? zone = null)
     {
+        if (file is not null && !source.IsSample && (end is null || calibrationEnd is null || calibrationEnd <= end))
+        {
+            var fast = new SummarizerOptions(end ?? DateTimeOffset.MinValue)
+            {
+                Unit = unit,
+                CalibrationEnd = calibrationEnd,
+                IncludeFirstPurchaseInMonetaryValue = includeFirst,
+                Refunds = refunds,
+                TimeZone = zone,
+            };
+            if (ParallelTransactionCsv.TrySummarize(source.Name, file.ToReaderOptions(), fast, end is null, NaturalIdComparer.Instance, out var summaries))
+            {
+                if (summaries is not null)
+                {
+                    progress.Done();
+                    return summaries;
+                }
+
+                return new TransactionSummarizer<string>(new SummarizerOptions(DateTimeOffset.MinValue) { Unit = unit, TimeZone = zone }).Build(NaturalIdComparer.Instance);
+            }
+        }
+
         // A file with a header and no rows is an empty summary (exit 0), not an error: there is simply no customer yet.
         var last = end ?? source.TryLastDate();
         if (last is not { } observationEnd)

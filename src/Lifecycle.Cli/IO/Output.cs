@@ -78,6 +78,13 @@ internal sealed class NaturalIdComparer : IComparer<string>
 
     public int Compare(string? x, string? y)
     {
+        // Plain digit strings without a leading zero and of at most 18 digits order as numbers by length, then text:
+        // the same answer as parsing both, without parsing (sorting a million ids compares some 20 million pairs).
+        if (IsPlain(x) && IsPlain(y))
+        {
+            return x!.Length != y!.Length ? x.Length.CompareTo(y.Length) : string.CompareOrdinal(x, y);
+        }
+
         if (long.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out var a) && long.TryParse(y, NumberStyles.None, CultureInfo.InvariantCulture, out var b))
         {
             return a.CompareTo(b);
@@ -85,6 +92,9 @@ internal sealed class NaturalIdComparer : IComparer<string>
 
         return string.CompareOrdinal(x, y);
     }
+
+    private static bool IsPlain(string? s) =>
+        s is { Length: > 0 and <= 18 } && (s[0] != '0' || s.Length == 1) && !s.AsSpan().ContainsAnyExceptInRange('0', '9');
 }
 
 /// <summary>A verb's output: stdout, or a file that only appears (or changes) on <see cref="Commit"/>.</summary>
