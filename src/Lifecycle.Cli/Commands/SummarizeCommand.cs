@@ -143,36 +143,77 @@ internal static class SummarizeCommand
     {
         writer.Write("customer_id,frequency,recency,T,monetary_value,first_purchase,last_purchase,transactions,total_spend");
         writer.WriteLine(s.HasHoldout ? ",frequency_holdout,monetary_value_holdout,duration_holdout" : string.Empty);
+
+        // Each row is formatted into one buffer (no string per field), with the same formats as Output.Number ("R"),
+        // the timestamp format and invariant integers and decimals, so the bytes are those of formatting field by field.
+        var line = new RowBuffer(new char[512]);
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        var newline = writer.NewLine;
         for (var i = 0; i < s.Count; i++)
         {
-            writer.Write(Output.Cell(s.Ids[i]));
-            writer.Write(',');
-            writer.Write(Output.Number(s.Frequency[i]));
-            writer.Write(',');
-            writer.Write(Output.Number(s.Recency[i]));
-            writer.Write(',');
-            writer.Write(Output.Number(s.T[i]));
-            writer.Write(',');
-            writer.Write(Output.Number(s.MonetaryValue[i]));
-            writer.Write(',');
-            writer.Write(s.FirstPurchase[i].ToString("yyyy-MM-dd'T'HH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture));
-            writer.Write(',');
-            writer.Write(s.LastPurchase[i].ToString("yyyy-MM-dd'T'HH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture));
-            writer.Write(',');
-            writer.Write(s.TransactionCount[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
-            writer.Write(',');
-            writer.Write(s.TotalSpend[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            line.Clear();
+            line.Append(Output.Cell(s.Ids[i]));
+            line.Comma().Format(s.Frequency[i], "R", invariant);
+            line.Comma().Format(s.Recency[i], "R", invariant);
+            line.Comma().Format(s.T[i], "R", invariant);
+            line.Comma().Format(s.MonetaryValue[i], "R", invariant);
+            line.Comma().Format(s.FirstPurchase[i], "yyyy-MM-dd'T'HH:mm:ssK", invariant);
+            line.Comma().Format(s.LastPurchase[i], "yyyy-MM-dd'T'HH:mm:ssK", invariant);
+            line.Comma().Format(s.TransactionCount[i], default, invariant);
+            line.Comma().Format(s.TotalSpend[i], default, invariant);
             if (s.HasHoldout)
             {
-                writer.Write(',');
-                writer.Write(Output.Number(s.HoldoutFrequency[i]));
-                writer.Write(',');
-                writer.Write(Output.Number(s.HoldoutMonetaryValue[i]));
-                writer.Write(',');
-                writer.Write(Output.Number(s.HoldoutDuration));
+                line.Comma().Format(s.HoldoutFrequency[i], "R", invariant);
+                line.Comma().Format(s.HoldoutMonetaryValue[i], "R", invariant);
+                line.Comma().Format(s.HoldoutDuration, "R", invariant);
             }
 
-            writer.WriteLine();
+            line.Append(newline);
+            writer.Write(line.Written);
+        }
+    }
+
+    /// <summary>A growable char buffer for one output row.</summary>
+    private sealed class RowBuffer(char[] buffer)
+    {
+        private char[] _buffer = buffer;
+        private int _length;
+
+        public ReadOnlySpan<char> Written => _buffer.AsSpan(0, _length);
+
+        public void Clear() => _length = 0;
+
+        public RowBuffer Comma()
+        {
+            Append(",");
+            return this;
+        }
+
+        public void Append(ReadOnlySpan<char> text)
+        {
+            Ensure(text.Length);
+            text.CopyTo(_buffer.AsSpan(_length));
+            _length += text.Length;
+        }
+
+        public void Format<T>(T value, ReadOnlySpan<char> format, IFormatProvider provider)
+            where T : ISpanFormattable
+        {
+            int written;
+            while (!value.TryFormat(_buffer.AsSpan(_length), out written, format, provider))
+            {
+                Ensure(_buffer.Length);
+            }
+
+            _length += written;
+        }
+
+        private void Ensure(int more)
+        {
+            if (_buffer.Length - _length < more)
+            {
+                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + more));
+            }
         }
     }
 
