@@ -61,7 +61,7 @@ public sealed partial class TransactionSummarizer<TKey>
 
         if (order is not null)
         {
-            Array.Sort(keys, index, order);
+            SortInHalves(keys, index, order);
         }
 
         var columns = new Columns(keys, options, endPeriod, calibrationEndPeriod);
@@ -72,6 +72,58 @@ public sealed partial class TransactionSummarizer<TKey>
         }
 
         return columns.ToSet(new SummarizerCounts(transactions, afterEnd, refunds, holdoutOnly));
+    }
+
+    /// <summary>
+    /// Sorts by <paramref name="order"/>: two halves on two threads, then one merge. A million ids take a third of a
+    /// second of comparisons on one core, on the critical path of <c>summarize</c>. Ids the order calls equal may come
+    /// out in another order than one <see cref="Array.Sort{TKey, TValue}(TKey[], TValue[], IComparer{TKey})"/> gives
+    /// (that sort is unstable too).
+    /// </summary>
+    private static void SortInHalves(TKey[] keys, long[] index, IComparer<TKey> order)
+    {
+        var n = keys.Length;
+        if (n < 100_000 || Environment.ProcessorCount < 2)
+        {
+            Array.Sort(keys, index, order);
+            return;
+        }
+
+        var half = n / 2;
+        Parallel.Invoke(
+            () => Array.Sort(keys, index, 0, half, order),
+            () => Array.Sort(keys, index, half, n - half, order));
+        var mergedKeys = new TKey[n];
+        var mergedIndex = new long[n];
+        int i = 0, j = half, k = 0;
+        while (i < half && j < n)
+        {
+            if (order.Compare(keys[j], keys[i]) < 0)
+            {
+                mergedKeys[k] = keys[j];
+                mergedIndex[k++] = index[j++];
+            }
+            else
+            {
+                mergedKeys[k] = keys[i];
+                mergedIndex[k++] = index[i++];
+            }
+        }
+
+        for (; i < half; i++, k++)
+        {
+            mergedKeys[k] = keys[i];
+            mergedIndex[k] = index[i];
+        }
+
+        for (; j < n; j++, k++)
+        {
+            mergedKeys[k] = keys[j];
+            mergedIndex[k] = index[j];
+        }
+
+        mergedKeys.CopyTo(keys, 0);
+        mergedIndex.CopyTo(index, 0);
     }
 
     /// <summary>

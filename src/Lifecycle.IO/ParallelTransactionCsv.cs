@@ -19,7 +19,7 @@ internal static class ParallelTransactionCsv
 {
     private const int BufferSize = 1 << 22;
     private const int Buckets = 256;
-    private static readonly SearchValues<byte> Unusual = SearchValues.Create([0, (byte)'"', (byte)'\r']);
+    private static readonly SearchValues<byte> QuoteOrNul = SearchValues.Create([0, (byte)'"']);
 
     /// <summary>Summarizes a transactions file in parallel, or says it cannot (then read it with <see cref="TransactionCsv"/>).</summary>
     /// <param name="path">The file.</param>
@@ -320,16 +320,12 @@ internal static class ParallelTransactionCsv
 
         private bool Lines(ReadOnlySpan<byte> region)
         {
-            var crlf = false;
-            if (region.IndexOfAny(Unusual) is var u and >= 0)
+            if (region.IndexOfAny(QuoteOrNul) >= 0)
             {
-                if (region[u] != '\r')
-                {
-                    return false;
-                }
-
-                crlf = true;
+                return false;
             }
+
+            var crlf = region.Contains((byte)'\r');
 
             if (!Ascii.IsValid(region) && (!Utf8.IsValid(region) || region.IndexOf("\uFEFF"u8) >= 0))
             {

@@ -14,13 +14,17 @@ internal sealed class Utf8IdTable
 {
     private Slot[] _slots;
     private int _mask;
-    private byte[] _bytes = new byte[1 << 16];
+    private byte[] _bytes;
     private int _used;
-    private int[] _start = new int[1024];
-    private int[] _length = new int[1024];
+    private int[] _start;
+    private int[] _length;
 
     public Utf8IdTable(int capacity = 1024)
     {
+        capacity = Math.Max(capacity, 16);
+        _bytes = new byte[capacity * 8];
+        _start = new int[capacity];
+        _length = new int[capacity];
         var size = (int)Math.Max(16, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity, 8) * 2));
         _slots = new Slot[size];
         _mask = size - 1;
