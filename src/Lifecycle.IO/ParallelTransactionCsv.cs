@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 using Microsoft.Win32.SafeHandles;
@@ -72,10 +73,11 @@ internal static class ParallelTransactionCsv
 
         var parts = new Part[workers];
         var endFound = endFromData;
+        var declined = new StrongBox<bool>(); // set by the first range that declines: the others stop at their next buffer
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, w =>
         {
             var part = new Part(options, columns, width, summarizer, endFound);
-            part.Read(handle, bounds[w], bounds[w + 1], bufferSize, cancellationToken);
+            part.Read(handle, bounds[w], bounds[w + 1], bufferSize, declined, cancellationToken);
             parts[w] = part;
         });
 
@@ -267,7 +269,7 @@ internal static class ParallelTransactionCsv
 
         public DateTimeOffset Last { get; private set; }
 
-        public void Read(SafeFileHandle handle, long start, long end, int bufferSize, CancellationToken cancellationToken)
+        public void Read(SafeFileHandle handle, long start, long end, int bufferSize, StrongBox<bool> declined, CancellationToken cancellationToken)
         {
             var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
             try
@@ -277,6 +279,12 @@ internal static class ParallelTransactionCsv
                 while (at < end || carried > 0)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    if (Volatile.Read(ref declined.Value))
+                    {
+                        Failed = true;
+                        return;
+                    }
+
                     var want = (int)Math.Min(bufferSize - carried, end - at);
                     var n = want > 0 ? RandomAccess.Read(handle, buffer.AsSpan(carried, want), at) : 0;
                     at += n;
@@ -289,6 +297,7 @@ internal static class ParallelTransactionCsv
                         if (total == bufferSize)
                         {
                             Failed = true; // a line longer than the buffer: leave it to the sequential reader
+                            Volatile.Write(ref declined.Value, true);
                             return;
                         }
 
@@ -299,6 +308,7 @@ internal static class ParallelTransactionCsv
                     if (!Lines(data[..complete]))
                     {
                         Failed = true;
+                        Volatile.Write(ref declined.Value, true);
                         return;
                     }
 
