@@ -40,9 +40,11 @@ internal static class ParallelTransactionCsv
     internal static bool TrySummarize(string path, TransactionCsvOptions options, SummarizerOptions summarizer, bool endFromData, IComparer<string>? order, out SummarySet<string>? summaries, int workers, long minimumPerWorker, int bufferSize, CancellationToken cancellationToken)
     {
         summaries = null;
-        if (options.Layout != TransactionLayout.Csv || (endFromData && summarizer.TimeZone is not null && !ReferenceEquals(summarizer.TimeZone, TimeZoneInfo.Utc)))
+        if (options.Layout != TransactionLayout.Csv
+            || (endFromData && summarizer.TimeZone is not null && !ReferenceEquals(summarizer.TimeZone, TimeZoneInfo.Utc))
+            || (!endFromData && summarizer.CalibrationEnd is { } calibrationEnd && summarizer.PeriodOf(calibrationEnd) > summarizer.PeriodOf(summarizer.ObservationEnd)))
         {
-            return false;
+            return false; // the summarizer's own constructor reports a calibration end after the end
         }
 
         TransactionCsv.Columns columns;

@@ -96,16 +96,21 @@ public sealed class ParallelTransactionCsvTests : IDisposable
             var options = new TransactionCsvOptions { AllowNegativeAmounts = file.Refunds };
             SummarySet<string>? expected = null;
             string? error = null;
+            var calibration = file.Holdout ? new DateTimeOffset(2024, 3, 31, 0, 0, 0, TimeSpan.Zero) : (DateTimeOffset?)null;
             try
             {
-                expected = Sequential(path, options, end, file.Refunds);
+                expected = Sequential(path, options, end, file.Refunds, calibration);
             }
             catch (CsvReadException e)
             {
                 error = e.Message;
             }
+            catch (ArgumentOutOfRangeException e)
+            {
+                error = e.Message; // the calibration end after the last transaction (the tool refuses it before summarizing)
+            }
 
-            var (fast, taken) = Fast(path, options, end, workers, minimumPerWorker: 1, bufferSize, file.Refunds);
+            var (fast, taken) = Fast(path, options, end, workers, minimumPerWorker: 1, bufferSize, file.Refunds, calibration);
             File.Delete(path);
             var agrees = error is not null ? !taken : !taken || (expected is null ? fast is null : fast is not null && Same(expected, fast));
             return agrees.Label($"error={error}, taken={taken}, differ: {(expected is not null && fast is not null ? Differences(expected, fast) : "-")}, file:\n{Encoding.UTF8.GetString(file.Bytes)}")
@@ -114,7 +119,7 @@ public sealed class ParallelTransactionCsvTests : IDisposable
                 .Classify(error is null && !taken, "good file declined (quotes, CR)");
         });
 
-    private sealed record GeneratedFile(byte[] Bytes, bool Refunds, int Workers, int BufferSize, bool EndGiven);
+    private sealed record GeneratedFile(byte[] Bytes, bool Refunds, int Workers, int BufferSize, bool EndGiven, bool Holdout);
 
     private static Gen<GeneratedFile> FileGen()
     {
@@ -149,8 +154,9 @@ public sealed class ParallelTransactionCsvTests : IDisposable
                from workers in Gen.Choose(1, 5)
                from bufferSize in Gen.Choose(40, 300)
                from endGiven in Gen.Elements(true, false)
+               from holdout in Gen.Elements(true, false)
                let bytes = Encoding.UTF8.GetBytes("customer_id,date,amount" + newline + string.Join(newline, lines) + (finalNewline ? newline : string.Empty))
-               select new GeneratedFile(bom ? [0xEF, 0xBB, 0xBF, .. bytes] : bytes, refunds, workers, bufferSize, endGiven);
+               select new GeneratedFile(bom ? [0xEF, 0xBB, 0xBF, .. bytes] : bytes, refunds, workers, bufferSize, endGiven, holdout);
     }
 
     private string Write(byte[] bytes)
@@ -160,10 +166,10 @@ public sealed class ParallelTransactionCsvTests : IDisposable
         return path;
     }
 
-    private static SummarizerOptions Options(DateTimeOffset end, bool refunds) =>
-        new(end) { Refunds = refunds ? RefundPolicy.Exclude : RefundPolicy.Reject };
+    private static SummarizerOptions Options(DateTimeOffset end, bool refunds, DateTimeOffset? calibration = null) =>
+        new(end) { Refunds = refunds ? RefundPolicy.Exclude : RefundPolicy.Reject, CalibrationEnd = calibration };
 
-    private static SummarySet<string>? Sequential(string path, TransactionCsvOptions options, DateTimeOffset? end, bool refunds = false)
+    private static SummarySet<string>? Sequential(string path, TransactionCsvOptions options, DateTimeOffset? end, bool refunds = false, DateTimeOffset? calibration = null)
     {
         var rows = TransactionCsv.ReadFile(path, options).ToList();
         DateTimeOffset? last = end;
@@ -180,7 +186,7 @@ public sealed class ParallelTransactionCsvTests : IDisposable
             return null;
         }
 
-        var summarizer = new TransactionSummarizer<string>(Options(last.Value, refunds));
+        var summarizer = new TransactionSummarizer<string>(Options(last.Value, refunds, calibration));
         foreach (var r in rows)
         {
             summarizer.Add(r.CustomerId, r.Timestamp, r.Amount);
@@ -189,9 +195,9 @@ public sealed class ParallelTransactionCsvTests : IDisposable
         return summarizer.Build(StringComparer.Ordinal);
     }
 
-    private static (SummarySet<string>? Set, bool Taken) Fast(string path, TransactionCsvOptions options, DateTimeOffset? end, int workers, long minimumPerWorker, int bufferSize, bool refunds = false)
+    private static (SummarySet<string>? Set, bool Taken) Fast(string path, TransactionCsvOptions options, DateTimeOffset? end, int workers, long minimumPerWorker, int bufferSize, bool refunds = false, DateTimeOffset? calibration = null)
     {
-        var taken = ParallelTransactionCsv.TrySummarize(path, options, Options(end ?? DateTimeOffset.MinValue, refunds), end is null, StringComparer.Ordinal, out var set, workers, minimumPerWorker, bufferSize, CancellationToken.None);
+        var taken = ParallelTransactionCsv.TrySummarize(path, options, Options(end ?? DateTimeOffset.MinValue, refunds, calibration), end is null, StringComparer.Ordinal, out var set, workers, minimumPerWorker, bufferSize, CancellationToken.None);
         return (set, taken);
     }
 
@@ -231,6 +237,11 @@ public sealed class ParallelTransactionCsvTests : IDisposable
         && a.LastPurchase.ToArray().Zip(b.LastPurchase.ToArray()).All(p => p.First.EqualsExact(p.Second))
         && a.TransactionCount.SequenceEqual(b.TransactionCount)
         && a.TotalSpend.ToArray().Zip(b.TotalSpend.ToArray()).All(p => decimal.GetBits(p.First).SequenceEqual(decimal.GetBits(p.Second)))
+        && a.HasHoldout == b.HasHoldout
+        && a.HoldoutFrequency.SequenceEqual(b.HoldoutFrequency)
+        && a.HoldoutMonetaryValue.SequenceEqual(b.HoldoutMonetaryValue)
+        && a.HoldoutDuration.Equals(b.HoldoutDuration)
+        && a.CalibrationEnd == b.CalibrationEnd
         && a.Counts == b.Counts
         && a.ObservationEnd == b.ObservationEnd;
 }
