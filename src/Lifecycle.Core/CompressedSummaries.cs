@@ -76,35 +76,39 @@ public sealed class CompressedSummaries
             ValidateRow(i, frequency[i], recency[i], t[i], weights.Length == 0 ? 1 : weights[i]);
         }
 
-        // Sort value rows (not indices with a comparison delegate): the generic sort specialises on the struct.
-        var rows = new SortRow[frequency.Length];
-        for (var i = 0; i < rows.Length; i++)
+        // Unique rows first (a hash lookup per row, weights summed in row order), then sort only those: a million
+        // summaries have a few hundred thousand distinct (x, t_x, T), so this sorts a fraction of the rows.
+        var index = new Dictionary<(double Frequency, double Recency, double T), int>(Math.Min(frequency.Length, 1 << 16));
+        var unique = new List<SortRow>();
+        for (var i = 0; i < frequency.Length; i++)
         {
-            rows[i] = new SortRow(frequency[i], recency[i], t[i], weights.Length == 0 ? 1.0 : weights[i]);
-        }
-
-        Array.Sort(rows);
-        var of = new List<double>();
-        var or = new List<double>();
-        var ot = new List<double>();
-        var ow = new List<double>();
-        foreach (var row in rows)
-        {
-            var last = of.Count - 1;
-            if (last >= 0 && of[last] == row.Frequency && or[last] == row.Recency && ot[last] == row.T)
+            var weight = weights.Length == 0 ? 1.0 : weights[i];
+            ref var at = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(index, (frequency[i], recency[i], t[i]), out var exists);
+            if (exists)
             {
-                ow[last] += row.Weight;
+                var row = unique[at];
+                unique[at] = row with { Weight = row.Weight + weight };
             }
             else
             {
-                of.Add(row.Frequency);
-                or.Add(row.Recency);
-                ot.Add(row.T);
-                ow.Add(row.Weight);
+                at = unique.Count;
+                unique.Add(new SortRow(frequency[i], recency[i], t[i], weight));
             }
         }
 
-        return new CompressedSummaries([.. of], [.. or], [.. ot], [.. ow], unit);
+        var rows = unique.ToArray();
+        Array.Sort(rows);
+        var n = rows.Length;
+        var of = new double[n];
+        var or = new double[n];
+        var ot = new double[n];
+        var ow = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            (of[i], or[i], ot[i], ow[i]) = (rows[i].Frequency, rows[i].Recency, rows[i].T, rows[i].Weight);
+        }
+
+        return new CompressedSummaries(of, or, ot, ow, unit);
     }
 
     private readonly record struct SortRow(double Frequency, double Recency, double T, double Weight) : IComparable<SortRow>
