@@ -3,22 +3,47 @@ using System.Text;
 namespace Lifecycle.IO.Tests;
 
 /// <summary>Scratch files and byte streams for the reader tests.</summary>
+/// <remarks>Everything goes into one directory per test run, removed when the test process exits, so runs leave nothing in /tmp.</remarks>
 internal static class Scratch
 {
+    private static readonly string Root = CreateRoot();
+
     public static string File(string content) => File(Encoding.UTF8.GetBytes(content));
 
     public static string File(byte[] content)
     {
-        var path = Path.Combine(Path.GetTempPath(), "lifecycle-io-" + Path.GetRandomFileName() + ".csv");
+        var path = Path.Combine(Root, "lifecycle-io-" + Path.GetRandomFileName() + ".csv");
         System.IO.File.WriteAllBytes(path, content);
         return path;
     }
 
     public static string Directory()
     {
-        var path = Path.Combine(Path.GetTempPath(), "lifecycle-io-" + Path.GetRandomFileName());
+        var path = Path.Combine(Root, "lifecycle-io-" + Path.GetRandomFileName());
         System.IO.Directory.CreateDirectory(path);
         return path;
+    }
+
+    private static string CreateRoot()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "lifecycle-io-tests-" + Path.GetRandomFileName());
+        System.IO.Directory.CreateDirectory(root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                System.IO.Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+                // a file still open at exit: nothing more to do
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // a test made a file read-only: nothing more to do
+            }
+        };
+        return root;
     }
 
     public static byte[] Bytes(params object[] parts)
