@@ -131,14 +131,23 @@ public sealed class CohortMatrix
         }
 
         var groups = CustomerGroups<TKey>.Build<Transaction<TKey>, TransactionShape<TKey>>(transactions, observationEnd, nameof(transactions));
+        return FromGrouped<TKey, GroupedSpan<Transaction<TKey>, TKey>>(new GroupedSpan<Transaction<TKey>, TKey>(transactions, groups), calendar, observationEnd);
+    }
+
+    /// <summary>A purchase-based cohort table from transactions already grouped by customer, in time order within each (the analysis's compact per-period activity).</summary>
+    internal static CohortMatrix FromGrouped<TKey, TSource>(TSource groups, PeriodCalendar calendar, DateTimeOffset observationEnd)
+        where TKey : notnull, IEquatable<TKey>
+        where TSource : ICustomerRecords<Transaction<TKey>, TKey>, allows ref struct
+    {
+        calendar.ThrowIfDefault(nameof(calendar));
         var (first, periods) = Range(groups.Count, groups.MinTime, calendar, observationEnd, "transactions");
         var (size, customers, revenue) = Allocate(periods);
         var incomplete = 0;
+        var buffer = new Transaction<TKey>[16];
         for (var c = 0; c < groups.Count; c++)
         {
-            var from = groups.Offsets[c];
-            var to = groups.Offsets[c + 1];
-            var cohort = calendar.IndexOf(transactions[groups.Order[from]].Timestamp) - first;
+            var records = groups.Records(c, ref buffer);
+            var cohort = calendar.IndexOf(records[0].Timestamp) - first;
             if (cohort >= periods)
             {
                 incomplete++;
@@ -149,9 +158,8 @@ public sealed class CohortMatrix
             var row = customers[cohort];
             var money = revenue[cohort];
             var counted = -1;
-            for (var j = from; j < to; j++)
+            foreach (ref readonly var t in records)
             {
-                ref readonly var t = ref transactions[groups.Order[j]];
                 var age = calendar.IndexOf(t.Timestamp) - first - cohort;
                 if (age >= row.Length)
                 {
