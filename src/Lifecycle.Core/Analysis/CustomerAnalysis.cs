@@ -25,6 +25,9 @@ public static class CustomerAnalysis
     /// <summary>P(alive) bands of the stage × P(alive) table: lower bounds.</summary>
     private static readonly double[] Bands = [0, 0.1, 0.3, 0.5, 0.7, 0.9];
 
+    /// <summary>Customers per parallel work item of the stage fold: large enough to amortise scheduling, small enough to balance two cores.</summary>
+    private const int StageBatch = 4096;
+
     /// <summary>Runs the analysis on transactions.</summary>
     /// <typeparam name="TKey">The customer identifier type.</typeparam>
     /// <param name="transactions">The transactions, in any order; enumerated twice when a first pass is needed (see remarks).</param>
@@ -207,6 +210,9 @@ public static class CustomerAnalysis
         }
 
         var calibration = pass.Calibration?.Build(order);
+
+        // Built: the summarizers' per-customer state and the id map are garbage from here on (hundreds of MB at a million customers).
+        pass.Release();
         Compute(result, calibration, pass.Window.Automatic, progress, cancellationToken);
         if (result.TransactionFit is { } fit)
         {
@@ -605,10 +611,39 @@ public static class CustomerAnalysis
         var end = result.ObservationEnd;
         var states = new CustomerState[s.Count];
         var stages = new string[s.Count];
-        for (var i = 0; i < s.Count; i++)
+
+        // Customers are independent and the engine is stateless, so ranges of customers fold in parallel; each fold's
+        // event log is dropped once the customer is folded (only the journey is read below), so memory holds journeys, not events.
+        var firstBad = -1;
+        for (var i = 0; i < s.Count && firstBad < 0; i++)
         {
-            states[i] = Fold(engine, s.Ids[i].ToString() ?? string.Empty, s.FirstPurchase[i], s.LastPurchase[i], (int)s.Frequency[i], s.TotalSpend[i] / Math.Max(1, s.TransactionCount[i]), end);
-            stages[i] = states[i].CurrentStage?.Id ?? stageModel.InitialStage.Id;
+            firstBad = s.FirstPurchase[i] == default ? i : -1;
+        }
+
+        if (firstBad >= 0)
+        {
+            result.Skip(AnalysisSection.Stages, Invariant($"No lifecycle stages: customer {s.Ids[firstBad]} has a purchase at 0001-01-01 00:00 UTC, the one instant the stage engine reserves for \"no timestamp\"; move such purchases to a real date to get stages."));
+            return;
+        }
+
+        try
+        {
+            Parallel.For(0, (s.Count + StageBatch - 1) / StageBatch, new ParallelOptions { MaxDegreeOfParallelism = o.MaxDegreeOfParallelism }, batch =>
+            {
+                for (var i = batch * StageBatch; i < Math.Min(s.Count, (batch + 1) * StageBatch); i++)
+                {
+                    var state = Fold(engine, s.Ids[i].ToString() ?? string.Empty, s.FirstPurchase[i], s.LastPurchase[i], (int)s.Frequency[i], s.TotalSpend[i] / Math.Max(1, s.TransactionCount[i]), end);
+                    state.EventLog = null;
+                    state.EventCount = 0;
+                    states[i] = state;
+                    stages[i] = state.CurrentStage?.Id ?? stageModel.InitialStage.Id;
+                }
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // The first failure, as the sequential fold would have thrown it.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
 
         result.StageModel = stageModel;
@@ -772,7 +807,7 @@ public static class CustomerAnalysis
     private sealed class Pass<TKey>
         where TKey : notnull, IEquatable<TKey>
     {
-        private readonly Dictionary<TKey, int> _ids = [];
+        private Dictionary<TKey, int> _ids = [];
 
         public Pass(AnalysisWindow window, AnalysisOptions o)
         {
@@ -788,13 +823,21 @@ public static class CustomerAnalysis
 
         public AnalysisWindow Window { get; }
 
-        public TransactionSummarizer<TKey> Full { get; }
+        public TransactionSummarizer<TKey> Full { get; private set; }
 
-        public TransactionSummarizer<TKey>? Calibration { get; }
+        public TransactionSummarizer<TKey>? Calibration { get; private set; }
 
         public PeriodCalendar Calendar { get; }
 
         public CustomerActivity Activity { get; }
+
+        /// <summary>Drops what only the summaries needed; <see cref="Activity"/> stays for churn, cohorts and tracking.</summary>
+        public void Release()
+        {
+            Full = null!;
+            Calibration = null;
+            _ids = null!;
+        }
 
         public void Add(in Transaction<TKey> t)
         {
