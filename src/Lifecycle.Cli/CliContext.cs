@@ -24,6 +24,7 @@ internal sealed class PhaseLog(TextWriter stderr, bool enabled)
     private string? _phase;
     private TimeSpan _phaseWall;
     private TimeSpan _phaseCpu;
+    private TimeSpan _phasePause;
 
     public bool Enabled => enabled;
 
@@ -37,14 +38,16 @@ internal sealed class PhaseLog(TextWriter stderr, bool enabled)
 
         var wall = _wall.Elapsed;
         var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var pause = GC.GetTotalPauseDuration();
         if (_phase is not null)
         {
-            stderr.WriteLine(FormattableString.Invariant($"timing: {_phase,-34} {(wall - _phaseWall).TotalSeconds,7:0.000} s wall {(cpu - _phaseCpu).TotalSeconds,7:0.000} s cpu  {GC.GetTotalMemory(false) / 1048576,6} MB managed  {Environment.WorkingSet / 1048576,6} MB rss"));
+            stderr.WriteLine(FormattableString.Invariant($"timing: {_phase,-42} {(wall - _phaseWall).TotalSeconds,7:0.000} s wall {(cpu - _phaseCpu).TotalSeconds,7:0.000} s cpu {(pause - _phasePause).TotalSeconds,7:0.000} s gc pause {GC.GetTotalMemory(false) / 1048576,6} MB managed {Environment.WorkingSet / 1048576,6} MB rss"));
         }
 
         _phase = phase;
         _phaseWall = wall;
         _phaseCpu = cpu;
+        _phasePause = pause;
     }
 }
 

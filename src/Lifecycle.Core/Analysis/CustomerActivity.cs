@@ -24,8 +24,7 @@ internal sealed class CustomerActivity : ICustomerRecords<Transaction<int>, int>
 
     private readonly List<PeriodCell[]> _cells = [];
     private readonly List<WeekCell[]> _weeks = [];
-    private int[] _lastCell = [];
-    private int[] _lastWeek = [];
+    private Open[] _open = [];
     private int[] _firstDay = [];
     private int _cellCount;
     private int _weekCount;
@@ -84,55 +83,64 @@ internal sealed class CustomerActivity : ICustomerRecords<Transaction<int>, int>
         var offset = (short)(at.Offset.Ticks / TimeSpan.TicksPerMinute);
         var period = Bucket(at);
         _minTicks = Math.Min(_minTicks, ticks);
-        var last = _lastCell[customer];
-        if (last >= 0)
+
+        // The customer's current cell and week stay in their one 64-byte slot (one cache line per transaction); a cell
+        // or week goes to the logs, written sequentially, only when the customer moves on to another.
+        ref var open = ref _open[customer];
+        ref var cell = ref open.Cell;
+        if (open.HasCell && cell.Bucket == period)
         {
-            ref var cell = ref Cell(last);
-            if (cell.Bucket == period)
+            // Strict comparisons keep the first-seen instant of a tie, as the per-transaction log would.
+            if (ticks < cell.FirstTicks)
             {
-                // Strict comparisons keep the first-seen instant of a tie, as the per-transaction log would.
-                if (ticks < cell.FirstTicks)
-                {
-                    cell.FirstTicks = ticks;
-                    cell.FirstOffset = offset;
-                }
-
-                if (ticks > cell.LastTicks)
-                {
-                    cell.LastTicks = ticks;
-                    cell.LastOffset = offset;
-                }
-
-                cell.Total += amount;
-                goto Week;
+                cell.FirstTicks = ticks;
+                cell.FirstOffset = offset;
             }
+
+            if (ticks > cell.LastTicks)
+            {
+                cell.LastTicks = ticks;
+                cell.LastOffset = offset;
+            }
+
+            cell.Total += amount;
+        }
+        else
+        {
+            if (open.HasCell)
+            {
+                Append(_cells, ref _cellCount, cell);
+            }
+
+            cell = new PeriodCell { Customer = customer, Bucket = period, FirstTicks = ticks, LastTicks = ticks, FirstOffset = offset, LastOffset = offset, Total = amount };
+            open.HasCell = true;
         }
 
-        _lastCell[customer] = Append(_cells, ref _cellCount, new PeriodCell { Customer = customer, Bucket = period, FirstTicks = ticks, LastTicks = ticks, FirstOffset = offset, LastOffset = offset, Total = amount });
-
-    Week:
         var date = at.UtcDateTime.Date;
         var day = (int)(date.Ticks / TimeSpan.TicksPerDay);
         var week = day / 7;
         var bit = 1 << (day % 7);
-        var lastWeek = _lastWeek[customer];
-        if (lastWeek >= 0 && Week(lastWeek).Week == week)
+        if (open.HasWeek && open.Week.Week == week)
         {
-            Week(lastWeek).Packed |= bit;
+            open.Week.Packed |= bit;
         }
         else
         {
-            _lastWeek[customer] = Append(_weeks, ref _weekCount, new WeekCell { Customer = customer, Packed = (week << 7) | bit });
+            if (open.HasWeek)
+            {
+                Append(_weeks, ref _weekCount, open.Week);
+            }
+
+            open.Week = new WeekCell { Customer = customer, Packed = (week << 7) | bit };
+            open.HasWeek = true;
         }
 
-        ref var first = ref _firstDay[customer];
-        first = Math.Min(first, day);
+        open.FirstDay = Math.Min(open.FirstDay, day);
         if (date < FirstDay)
         {
             FirstDay = date;
         }
     }
-
     /// <summary>Groups the cells by customer and period (merging cells a period that came back out of order left); after the last <see cref="Add"/>; later calls do nothing.</summary>
     public void Seal()
     {
@@ -140,6 +148,17 @@ internal sealed class CustomerActivity : ICustomerRecords<Transaction<int>, int>
         {
             return;
         }
+
+        _firstDay = new int[_customers];
+        for (var c = 0; c < _customers; c++)
+        {
+            ref readonly var open = ref _open[c];
+            Append(_cells, ref _cellCount, open.Cell);
+            Append(_weeks, ref _weekCount, open.Week);
+            _firstDay[c] = open.FirstDay;
+        }
+
+        _open = [];
 
         (_cellOrder, _cellOffsets) = Group(_cellCount, i => Cell(i).Customer);
         for (var c = 0; c < _customers; c++)
@@ -163,8 +182,6 @@ internal sealed class CustomerActivity : ICustomerRecords<Transaction<int>, int>
             }
         }
 
-        _lastCell = [];
-        _lastWeek = [];
     }
 
     /// <summary>Returns <paramref name="customer"/>: the dense index is the key.</summary>
@@ -334,17 +351,26 @@ internal sealed class CustomerActivity : ICustomerRecords<Transaction<int>, int>
     private void Grow(int customer)
     {
         _customers = customer + 1;
-        if (customer >= _lastCell.Length)
+        if (customer >= _open.Length)
         {
-            var size = Math.Max(1024, _lastCell.Length * 2);
-            var old = _lastCell.Length;
-            Array.Resize(ref _lastCell, size);
-            Array.Resize(ref _lastWeek, size);
-            Array.Resize(ref _firstDay, size);
-            _lastCell.AsSpan(old).Fill(-1);
-            _lastWeek.AsSpan(old).Fill(-1);
-            _firstDay.AsSpan(old).Fill(int.MaxValue);
+            var size = Math.Max(1024, _open.Length * 2);
+            var old = _open.Length;
+            Array.Resize(ref _open, size);
+            foreach (ref var open in _open.AsSpan(old))
+            {
+                open.FirstDay = int.MaxValue;
+            }
         }
+    }
+
+    /// <summary>A customer's current period cell and week (every customer has both after their first purchase) and first purchase day.</summary>
+    private struct Open
+    {
+        public PeriodCell Cell;
+        public WeekCell Week;
+        public int FirstDay;
+        public bool HasCell;
+        public bool HasWeek;
     }
 
     private struct WeekCell

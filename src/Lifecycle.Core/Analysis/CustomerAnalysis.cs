@@ -609,11 +609,7 @@ public static class CustomerAnalysis
         var stageModel = StageModels.ReachToLoyalty(rules);
         var engine = new LifecycleEngine(stageModel);
         var end = result.ObservationEnd;
-        var states = new CustomerState[s.Count];
         var stages = new string[s.Count];
-
-        // Customers are independent and the engine is stateless, so ranges of customers fold in parallel; each fold's
-        // event log is dropped once the customer is folded (only the journey is read below), so memory holds journeys, not events.
         var firstBad = -1;
         for (var i = 0; i < s.Count && firstBad < 0; i++)
         {
@@ -626,30 +622,27 @@ public static class CustomerAnalysis
             return;
         }
 
-        try
+        // The funnel reads each customer's state once, as it is folded (no million states kept alive: holding them made
+        // every young journey an old-to-young reference and the collector rescanned them at each gen-0 collection).
+        result.StageModel = stageModel;
+        var atEnd = new string?[s.Count];
+        result.Funnel = StageAnalytics.Funnel(stageModel, FoldAll(engine, s, end, stages, atEnd, o.MaxDegreeOfParallelism), end);
+
+        // StageAnalytics.Distribution's count, from each state's stage at the observation end (taken during the fold):
+        // a customer whose first purchase is later on the last day has none yet and is not counted.
+        var counts = new int[stageModel.Stages.Count];
+        var total = 0;
+        foreach (var stage in atEnd)
         {
-            Parallel.For(0, (s.Count + StageBatch - 1) / StageBatch, new ParallelOptions { MaxDegreeOfParallelism = o.MaxDegreeOfParallelism }, batch =>
+            if (stage is not null)
             {
-                for (var i = batch * StageBatch; i < Math.Min(s.Count, (batch + 1) * StageBatch); i++)
-                {
-                    var state = Fold(engine, s.Ids[i].ToString() ?? string.Empty, s.FirstPurchase[i], s.LastPurchase[i], (int)s.Frequency[i], s.TotalSpend[i] / Math.Max(1, s.TransactionCount[i]), end);
-                    state.EventLog = null;
-                    state.EventCount = 0;
-                    states[i] = state;
-                    stages[i] = state.CurrentStage?.Id ?? stageModel.InitialStage.Id;
-                }
-            });
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-        {
-            // The first failure, as the sequential fold would have thrown it.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+                counts[stageModel.IndexOf(stage)]++;
+                total++;
+            }
         }
 
-        result.StageModel = stageModel;
         result.Stages = stages;
-        result.StageDistribution = StageAnalytics.Distribution(stageModel, states, end);
-        result.Funnel = StageAnalytics.Funnel(stageModel, states, end);
+        result.StageDistribution = [.. stageModel.Stages.Select((st, i) => new StageCount(st.Id, counts[i], total == 0 ? 0 : counts[i] / (double)total))];
         result.UnreachableStages = new Dictionary<string, string>
         {
             [StageModels.Ids.Reach] = "needs events of kind touch, impression or visit (on transaction data every customer enters at the first purchase)",
@@ -673,6 +666,50 @@ public static class CustomerAnalysis
         }
 
         result.StageByAlive = [.. cells.Select(kv => new StageAliveCell(kv.Key.Item1, kv.Key.Item2, kv.Value)).OrderBy(c => stageModel.GetStage(c.Stage).Order).ThenBy(c => c.Band)];
+    }
+
+    /// <summary>
+    /// Folds every customer, in parallel batches (customers are independent and the engine is stateless), yielding the
+    /// states in customer order and writing each one's current stage and its stage at the observation end; a state's event log is dropped once folded (only
+    /// the journey is read).
+    /// </summary>
+    private static IEnumerable<CustomerState> FoldAll<TKey>(LifecycleEngine engine, SummarySet<TKey> s, DateTimeOffset end, string[] stages, string?[] atEnd, int parallelism)
+        where TKey : notnull, IEquatable<TKey>
+    {
+        var batch = new CustomerState[StageBatch * 8];
+        var initial = engine.Model.InitialStage.Id;
+        for (var from = 0; from < s.Count; from += batch.Length)
+        {
+            var count = Math.Min(batch.Length, s.Count - from);
+            var offset = from;
+            try
+            {
+                Parallel.For(0, (count + StageBatch - 1) / StageBatch, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, part =>
+                {
+                    for (var k = part * StageBatch; k < Math.Min(count, (part + 1) * StageBatch); k++)
+                    {
+                        var i = offset + k;
+                        var state = Fold(engine, s.Ids[i].ToString() ?? string.Empty, s.FirstPurchase[i], s.LastPurchase[i], (int)s.Frequency[i], s.TotalSpend[i] / Math.Max(1, s.TransactionCount[i]), end);
+                        state.EventLog = null;
+                        state.EventCount = 0;
+                        batch[k] = state;
+                        stages[i] = state.CurrentStage?.Id ?? initial;
+                        atEnd[i] = state.StageAt(end);
+                    }
+                });
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // The first failure, as the sequential fold would have thrown it.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
+
+            for (var k = 0; k < count; k++)
+            {
+                yield return batch[k];
+                batch[k] = default;
+            }
+        }
     }
 
     private static CustomerState Fold(LifecycleEngine engine, string id, DateTimeOffset first, DateTimeOffset last, int repeats, decimal amount, DateTimeOffset end)

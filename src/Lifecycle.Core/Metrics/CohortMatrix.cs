@@ -20,6 +20,9 @@ public enum CohortActivity
 /// acquisition to the last period ending on or before the observation end, so the table is triangular: row i has
 /// <see cref="Ages"/>(i) columns. Customers acquired in the incomplete period that holds the observation end are left
 /// out and counted in <see cref="CustomersInIncompletePeriod"/>.</para>
+/// <para>Storage is sparse: only cohorts with customers and only cells with a count or revenue are kept (the others
+/// read as 0), so memory grows with the data and not with the square of the date span; <see cref="NonEmptyCohorts"/> and
+/// <see cref="ActiveAges"/> list what holds data. Two purchases in the years 1 and 2500 make 29,994 monthly rows and two cells.</para>
 /// <para>Customer retention at age k is the share of the cohort counted at age k; revenue retention is the cohort's revenue
 /// at age k over its revenue at age 0 (undefined when that is 0). Immutable and thread-safe.</para>
 /// </remarks>

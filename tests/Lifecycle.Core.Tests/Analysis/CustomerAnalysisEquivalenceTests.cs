@@ -3,6 +3,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Lifecycle.Analysis;
 using Lifecycle.Metrics;
+using Lifecycle.Stages;
 
 namespace Lifecycle.Tests.Analysis;
 
@@ -104,6 +105,54 @@ public sealed class CustomerAnalysisEquivalenceTests
 
             Assert.Equal(weekly, tracking.Select(p => p.ActualIncremental).ToArray());
         }
+    }
+
+    /// <summary>
+    /// The stage section streams each folded state into the funnel and counts current stages instead of keeping a million
+    /// states: it must equal the sequential fold kept in memory, with StageAnalytics on all states (the code before issue 14).
+    /// </summary>
+    [Theory]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void Run_Stages_EqualTheSequentialFoldWithAllStatesKept(int seed)
+    {
+        var log = Generate(seed, customers: 40_000 / seed, days: 600, shuffled: false);
+        var r = CustomerAnalysis.Run(log, AnalysisOptions.Default with { Models = [TransactionModelKind.BgNbd] }, cancellationToken: TestContext.Current.CancellationToken);
+        var s = r.Summaries;
+        var o = r.Options;
+        var model = r.TransactionFit?.Model;
+        var stageModel = StageModels.ReachToLoyalty(new DefaultRuleOptions
+        {
+            AtRiskAfter = o.AtRiskAfter,
+            ChurnedAfter = o.ChurnedAfter,
+            AliveModel = model is null ? null : AliveProbability.FromSummaryModel(c => model.ProbabilityAlive(c.Frequency, c.Recency, c.T), o.Unit),
+            AliveThreshold = o.AliveThreshold,
+            ChurnNeedsLowAlive = true,
+        });
+        var engine = new LifecycleEngine(stageModel);
+        var states = new CustomerState[s.Count];
+        for (var i = 0; i < s.Count; i++)
+        {
+            var id = s.Ids[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var first = s.FirstPurchase[i];
+            var last = s.LastPurchase[i];
+            var repeats = (int)s.Frequency[i];
+            var amount = s.TotalSpend[i] / Math.Max(1, s.TransactionCount[i]);
+            var state = engine.Start(id);
+            var firstDay = first.UtcDateTime.Date;
+            var span = (last.UtcDateTime.Date - firstDay).Days;
+            for (var k = 0; k <= repeats; k++)
+            {
+                var at = k == 0 ? first : k == repeats ? last : new DateTimeOffset(firstDay.AddDays((long)k * span / repeats).AddHours(12), TimeSpan.Zero);
+                state = engine.Apply(state, new LifecycleEvent(id + "#" + k.ToString(System.Globalization.CultureInfo.InvariantCulture), id, at, EventKind.Purchase, amount)).State;
+            }
+
+            states[i] = engine.Evaluate(state, r.ObservationEnd < last ? last : r.ObservationEnd).State;
+        }
+
+        Assert.Equal(states.Select(st => st.CurrentStage!.Value.Id), r.Stages);
+        Assert.Equal(StageAnalytics.Distribution(stageModel, states, r.ObservationEnd), r.StageDistribution);
+        Assert.Equal(StageAnalytics.Funnel(stageModel, states, r.ObservationEnd), r.Funnel);
     }
 
     /// <summary>Customers with 1–12 purchases over <paramref name="days"/> days: several on one day, random times of day and UTC offsets, some zero amounts.</summary>
