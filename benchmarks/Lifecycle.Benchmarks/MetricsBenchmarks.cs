@@ -8,6 +8,11 @@ namespace Lifecycle.Benchmarks;
 public class MetricsBenchmarks
 {
     private static readonly DateTimeOffset End = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly Transaction<long>[] LongSpan =
+    [
+        new(1, new DateTimeOffset(1, 1, 2, 0, 0, 0, TimeSpan.Zero), 10m),
+        new(2, new DateTimeOffset(2500, 6, 30, 0, 0, 0, TimeSpan.Zero), 20m),
+    ];
     private Transaction<long>[] _transactions = [];
     private SurvivalObservation[] _lifetimes = [];
     private readonly PeriodCalendar _months = new(PeriodGranularity.Month);
@@ -33,6 +38,10 @@ public class MetricsBenchmarks
     /// <summary>The same table by ISO week (105 cohorts × up to 105 ages).</summary>
     [Benchmark]
     public int CohortMatrixWeekly() => CohortMatrix.FromTransactions<long>(_transactions, _weeks, End).TotalCustomers;
+
+    /// <summary>Two purchases 2,500 years apart: 29,994 monthly cohorts, held sparse (a dense triangle would be 450M cells).</summary>
+    [Benchmark]
+    public int CohortMatrixLongSpan() => CohortMatrix.FromTransactions<long>(LongSpan, _months, new DateTimeOffset(2500, 7, 1, 0, 0, 0, TimeSpan.Zero)).TotalCustomers;
 
     /// <summary>Monthly churn report with a 90-day inactivity window (spells, counts, revenue movements).</summary>
     [Benchmark]

@@ -29,7 +29,7 @@ internal sealed record AnalysisRun(AnalysisResult<string> Result, string Source,
 }
 
 /// <summary>Forwards the library's progress to the CLI's stderr indicator.</summary>
-internal sealed class ProgressAdapter(Progress progress) : IProgress<AnalysisProgress>
+internal sealed class ProgressAdapter(Progress progress, PhaseLog? phases = null) : IProgress<AnalysisProgress>
 {
     private string _step = string.Empty;
 
@@ -37,6 +37,7 @@ internal sealed class ProgressAdapter(Progress progress) : IProgress<AnalysisPro
     {
         if (value.Step != _step)
         {
+            phases?.Start(value.Step);
             if (_step.Length > 0)
             {
                 progress.Done();

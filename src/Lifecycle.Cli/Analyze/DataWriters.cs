@@ -55,7 +55,7 @@ internal static class DataWriters
             w.Write(',');
             w.Write(Output.Cell(r.SegmentOf(i)));
             w.Write(',');
-            w.WriteLine(Output.Cell(run.StageName(r.Stages[i])));
+            w.WriteLine(r.Stages.Count > 0 ? Output.Cell(run.StageName(r.Stages[i])) : string.Empty); // empty when the stage section was skipped (its note says why)
         }
     }
 
@@ -248,10 +248,18 @@ internal static class DataWriters
             json.WriteString("period", o.Period.ToString().ToLowerInvariant());
             json.WriteNumber("windowDays", o.ChurnedAfter.TotalDays);
             json.WriteStartArray("periods");
-            foreach (var p in churn.Periods)
+            foreach (var row in SparseTables.ChurnRows(churn))
             {
+                // A run of quiet periods (nothing changes) is one entry: its first period, "through" its last and "periods" their count.
+                var p = churn.Periods[row.From];
                 json.WriteStartObject();
                 json.WriteString("period", p.Period.Label);
+                if (row.To > row.From)
+                {
+                    json.WriteString("through", churn.Periods[row.To].Period.Label);
+                    json.WriteNumber("periods", row.To - row.From + 1);
+                }
+
                 json.WriteNumber("customersAtStart", p.CustomersAtStart);
                 json.WriteNumber("newCustomers", p.NewCustomers);
                 json.WriteNumber("reactivated", p.Reactivated);

@@ -252,6 +252,9 @@ internal static class ReportWriter
         doc.EndSection();
     }
 
+    private static IReadOnlyList<string> Cells(Metrics.PeriodChurn p) =>
+        [Format.Int(p.CustomersAtStart), Format.Int(p.NewCustomers), Format.Int(p.Reactivated), Format.Int(p.Lost), Format.Pct(p.ChurnRate), Format.Pct(p.RetentionRate), Format.Int(p.CustomersAtEnd)];
+
     private static void Churn(HtmlDocument doc, AnalysisRun run)
     {
         var r = run.Result;
@@ -268,30 +271,28 @@ internal static class ReportWriter
             ], r.Options.Period.ToString().ToLowerInvariant(), "share of customers at the period's start", v => v >= 0 && v < periods.Length ? periods[(int)v].Period.Label : string.Empty, v => Format.Pct(v), ticks));
             doc.Table(
                 ["period", "at start", "new", "reactivated", "lost", "churn rate", "retention rate", "at end"],
-                churn.Periods.Select(p => (IReadOnlyList<string>)[p.Period.Label, Format.Int(p.CustomersAtStart), Format.Int(p.NewCustomers), Format.Int(p.Reactivated), Format.Int(p.Lost), Format.Pct(p.ChurnRate), Format.Pct(p.RetentionRate), Format.Int(p.CustomersAtEnd)]));
+                SparseTables.ChurnRows(churn).Select(row => (IReadOnlyList<string>)[SparseTables.Label(churn, row), .. Cells(churn.Periods[row.From])]));
         }
 
         Notes(doc, run, AnalysisSection.Cohorts);
         if (r.Cohorts is { } cohorts)
         {
-            var maxAge = 0;
-            for (var c = 0; c < cohorts.CohortCount; c++)
-            {
-                maxAge = Math.Max(maxAge, cohorts.Ages(c));
-            }
-
-            // Periods in which nobody was acquired are left out of the rows.
-            var rows = Enumerable.Range(0, cohorts.CohortCount).Where(c => cohorts.CohortSize(c) > 0).ToArray();
+            // Periods in which nobody was acquired are left out of the rows, and ages at which no cohort purchased out of
+            // the columns, so a long date span with little data stays a small table (docs/analyze.md, "Long date spans").
+            var rows = cohorts.NonEmptyCohorts.ToArray();
+            var ages = SparseTables.ActiveAges(cohorts);
+            var maxAge = ages.Length;
             var grid = new double?[rows.Length, maxAge];
             for (var k = 0; k < rows.Length; k++)
             {
-                for (var a = 0; a < cohorts.Ages(rows[k]); a++)
+                for (var a = 0; a < maxAge && ages[a] < cohorts.Ages(rows[k]); a++)
                 {
-                    grid[k, a] = cohorts.CustomerRetention(rows[k], a).ValueOrNull;
+                    grid[k, a] = cohorts.CustomerRetention(rows[k], ages[a]).ValueOrNull;
                 }
             }
 
-            doc.Chart(Svg.Heatmap("cohort-retention", "Cohort retention: share of each acquisition cohort purchasing in later periods", rows.Select(c => $"{cohorts.Cohort(c).Label} ({Format.Int(cohorts.CohortSize(c))})").ToArray(), Enumerable.Range(0, maxAge).Select(a => "+" + a.ToString(CultureInfo.InvariantCulture)).ToArray(), grid, v => Format.Pct(v), "acquisition cohort (customers)", $"{r.Options.Period.ToString().ToLowerInvariant()}s since acquisition (+0 is 100% by definition)", scaleFromColumn: maxAge > 1 ? 1 : 0));
+
+            doc.Chart(Svg.Heatmap("cohort-retention", "Cohort retention: share of each acquisition cohort purchasing in later periods", rows.Select(c => $"{cohorts.Cohort(c).Label} ({Format.Int(cohorts.CohortSize(c))})").ToArray(), ages.Select(a => "+" + a.ToString(CultureInfo.InvariantCulture)).ToArray(), grid, v => Format.Pct(v), "acquisition cohort (customers)", $"{r.Options.Period.ToString().ToLowerInvariant()}s since acquisition (+0 is 100% by definition)", scaleFromColumn: maxAge > 1 ? 1 : 0));
         }
 
         Notes(doc, run, AnalysisSection.Survival);
@@ -407,14 +408,14 @@ internal static class ReportWriter
         var s = r.Summaries;
         var hasModel = r.PAlive.Count > 0;
         string[] headers = ["customer", "stage", "segment", "purchases", "P(alive)", $"expected purchases, next {Format.Num(r.Horizon, 0)} {run.Unit}", run.ValueName];
-        IReadOnlyList<string> Row(int i) => [s.Ids[i], run.StageName(r.Stages[i]), r.SegmentOf(i), Format.Int(s.TransactionCount[i]), hasModel ? Format.Pct(r.PAlive[i]) : "n/a", hasModel ? Format.Num(r.ExpectedPurchases[i], 2) : "n/a", run.Money(r.Value[i])];
+        IReadOnlyList<string> Row(int i) => [s.Ids[i], r.Stages.Count > 0 ? run.StageName(r.Stages[i]) : "n/a", r.SegmentOf(i), Format.Int(s.TransactionCount[i]), hasModel ? Format.Pct(r.PAlive[i]) : "n/a", hasModel ? Format.Num(r.ExpectedPurchases[i], 2) : "n/a", run.Money(r.Value[i])];
         var byValue = Enumerable.Range(0, s.Count).OrderByDescending(i => r.Value[i]).ToArray();
         doc.Section("top-customers", "Top customers by " + run.ValueName);
         doc.Table(headers, byValue.Take(run.Top).Select(Row));
         doc.EndSection();
         var highValue = byValue.Take(Math.Max(1, s.Count / 5)).ToHashSet();
         var threshold = r.Options.AliveThreshold;
-        var atRisk = byValue.Where(i => highValue.Contains(i) && (r.Stages[i] is StageModels.Ids.AtRisk or StageModels.Ids.Churned || (hasModel && r.PAlive[i] < threshold))).Take(run.Top).ToArray();
+        var atRisk = byValue.Where(i => highValue.Contains(i) && ((r.Stages.Count > 0 && r.Stages[i] is StageModels.Ids.AtRisk or StageModels.Ids.Churned) || (hasModel && r.PAlive[i] < threshold))).Take(run.Top).ToArray();
         doc.Section("at-risk", "High-value customers at risk", $"Customers in the top 20% by {run.ValueName} who are At risk or Churned{(hasModel ? $", or whose P(alive) is below {Format.Pct(threshold)}" : string.Empty)}: {Format.Int(atRisk.Length)} shown.");
         doc.Table(headers, atRisk.Select(Row));
         doc.EndSection();

@@ -87,10 +87,10 @@ internal static class AnalyzeCommand
                 },
             };
             var strictEnd = observationEnd is not null && !parse.GetValue(excludeAfterEnd);
-            var result = Run(source, options, strictEnd, context.Progress);
+            var result = Run(source, options, strictEnd, context.Progress, context.Phases);
             var run = new AnalysisRun(result, source.Name, parse.GetValue(currency)!.Trim());
             var directory = parse.GetValue(output)!;
-            WriteAtomically(directory, run);
+            WriteAtomically(directory, run, context.Phases);
             if (parse.GetValue(json))
             {
                 DataWriters.WriteSummary(context.Out, run);
@@ -106,7 +106,7 @@ internal static class AnalyzeCommand
     }
 
     /// <summary>Read → run: the file is streamed into the library's analysis; a date after an explicit --end stops it at that line.</summary>
-    internal static AnalysisResult<string> Run(TransactionSource source, AnalysisOptions options, bool strictEnd, Progress progress)
+    internal static AnalysisResult<string> Run(TransactionSource source, AnalysisOptions options, bool strictEnd, Progress progress, PhaseLog? phases = null)
     {
         var lastDay = options.ObservationEnd?.UtcDateTime.Date;
         IEnumerable<Transaction<string>> Rows()
@@ -124,7 +124,7 @@ internal static class AnalyzeCommand
 
         try
         {
-            var result = CustomerAnalysis.Run(Rows(), options, NaturalIdComparer.Instance, new ProgressAdapter(progress));
+            var result = CustomerAnalysis.Run(Rows(), options, NaturalIdComparer.Instance, new ProgressAdapter(progress, phases));
             progress.Done();
             return result;
         }
@@ -145,7 +145,7 @@ internal static class AnalyzeCommand
     /// a rename), so an interrupted or failed run leaves each file old or new and complete. Temporaries of killed runs
     /// (and the <c>.NAME.tmp-PID</c> staging directories older versions left) are removed first.
     /// </summary>
-    private static void WriteAtomically(string directory, AnalysisRun result)
+    private static void WriteAtomically(string directory, AnalysisRun result, PhaseLog phases)
     {
         var full = Path.GetFullPath(directory);
         if (File.Exists(full))
@@ -169,9 +169,12 @@ internal static class AnalyzeCommand
         };
         foreach (var (name, write) in files)
         {
+            phases.Start("writing " + name);
             AtomicFile.RemoveStale(full, name);
             AtomicFile.WriteText(Path.Combine(full, name), write);
         }
+
+        phases.Start(null);
     }
 
     // Before atomic files, analyze staged into ".NAME.tmp-PID" beside the output; a kill left them behind for good.

@@ -9,6 +9,9 @@ namespace Lifecycle.Cli.Commands;
 /// <summary><c>lifecycle churn [TRANSACTIONS] --period month|week|quarter</c>: period churn/retention/revenue table and the cohort retention matrix.</summary>
 internal static class ChurnCommand
 {
+    /// <summary>The most cohort × age cells --json writes (dense arrays, one value per age): about 1,400 periods, over a century of months; about 40 MB.</summary>
+    internal const long MaxJsonCohortCells = 1_000_000;
+
     public static Command Create(CliContext context)
     {
         var file = new Argument<string?>("TRANSACTIONS") { Description = "Transactions CSV (customer_id,date,amount). Omit to use the embedded CDNOW sample.", Arity = ArgumentArity.ZeroOrOne };
@@ -71,6 +74,12 @@ internal static class ChurnCommand
             var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(transactions);
             var report = ChurnAnalysis.Analyze<string>(span, calendar, observationEnd, new InactivityChurn<string>(TimeSpan.FromDays(days)));
             var cohorts = CohortMatrix.FromTransactions<string>(span, calendar, observationEnd);
+            var denseCells = (long)cohorts.CohortCount * (cohorts.CohortCount + 1) / 2;
+            if (parse.GetValue(json) && denseCells > MaxJsonCohortCells)
+            {
+                throw new CliInputException(FormattableString.Invariant($"{source.Name}: --json writes every cohort × age cell, and {cohorts.CohortCount:#,0} {calendar.Granularity.ToString().ToLowerInvariant()}s from {cohorts.Cohort(0).Label} to {cohorts.Cohort(cohorts.CohortCount - 1).Label} make {denseCells:#,0} cells (the limit is {MaxJsonCohortCells:#,0}); leave out --json for the tables (they skip empty cohorts and ages and merge quiet periods){(calendar.Granularity == PeriodGranularity.Quarter ? string.Empty : ", choose a longer --period")}, or remove the early transactions."));
+            }
+
             using (var writer = Output.Open(parse.GetValue(output), context.Out, source.Name))
             {
                 if (parse.GetValue(json))
@@ -100,31 +109,32 @@ internal static class ChurnCommand
         w.WriteLine(FormattableString.Invariant($"Churn by {report.Calendar.Granularity.ToString().ToLowerInvariant()} ({report.Definition}; observation end {report.ObservationEnd:yyyy-MM-dd})"));
         string[] header = ["period", "start", "new", "reactivated", "lost", "new lost", "end", "churn", "retention", "revenue", "GRR", "NRR"];
         var rows = new List<string[]> { header };
-        for (var i = 0; i < report.Periods.Count; i++)
+        foreach (var range in Analyze.SparseTables.ChurnRows(report))
         {
-            var p = report.Periods[i];
-            var r = report.Revenue[i];
+            // A quiet run shows its first period's numbers (every period of the run has the same).
+            var p = report.Periods[range.From];
+            var r = report.Revenue[range.From];
             rows.Add(
             [
-                p.Period.Label, Int(p.CustomersAtStart), Int(p.NewCustomers), Int(p.Reactivated), Int(p.Lost), Int(p.NewLost + p.ReactivatedLost), Int(p.CustomersAtEnd),
+                Analyze.SparseTables.Label(report, range), Int(p.CustomersAtStart), Int(p.NewCustomers), Int(p.Reactivated), Int(p.Lost), Int(p.NewLost + p.ReactivatedLost), Int(p.CustomersAtEnd),
                 Rate(p.ChurnRate), Rate(p.RetentionRate), Money(r.EndRevenue), Rate(r.GrossRevenueRetention), Rate(r.NetRevenueRetention),
             ]);
         }
 
         WriteAligned(w, rows);
         w.WriteLine();
-        w.WriteLine("Cohort retention (share of each acquisition cohort purchasing k periods later)");
-        var ages = cohorts.CohortCount == 0 ? 0 : cohorts.Ages(0);
-        string[] cohortHeader = ["cohort", "size", .. Enumerable.Range(0, ages).Select(k => "+" + Int(k))];
+        w.WriteLine("Cohort retention (share of each acquisition cohort purchasing k periods later; cohorts without customers and ages at which no cohort purchased are left out)");
+        var ages = Analyze.SparseTables.ActiveAges(cohorts);
+        string[] cohortHeader = ["cohort", "size", .. ages.Select(k => "+" + Int(k))];
         var table = new List<string[]> { cohortHeader };
-        for (var c = 0; c < cohorts.CohortCount; c++)
+        foreach (var c in cohorts.NonEmptyCohorts)
         {
-            var row = new string[ages + 2];
+            var row = new string[ages.Length + 2];
             row[0] = cohorts.Cohort(c).Label;
             row[1] = Int(cohorts.CohortSize(c));
-            for (var k = 0; k < ages; k++)
+            for (var k = 0; k < ages.Length; k++)
             {
-                row[k + 2] = k < cohorts.Ages(c) ? Rate(cohorts.CustomerRetention(c, k)) : string.Empty;
+                row[k + 2] = ages[k] < cohorts.Ages(c) ? Rate(cohorts.CustomerRetention(c, ages[k])) : string.Empty;
             }
 
             table.Add(row);

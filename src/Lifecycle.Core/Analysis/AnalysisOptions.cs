@@ -30,6 +30,7 @@ public sealed record AnalysisOptions
     private readonly int _clvMonths = 12;
     private readonly double _monthlyDiscountRate = 0.01;
     private readonly double _margin = 1;
+    private readonly int _maxDegreeOfParallelism = -1;
     private readonly MonthLength _monthLength = MonthLength.Calendar;
     private readonly PeriodGranularity _period = PeriodGranularity.Month;
     private readonly TimeSpan _atRiskAfter = TimeSpan.FromDays(90);
@@ -365,6 +366,23 @@ public sealed record AnalysisOptions
             }
 
             _refunds = value;
+        }
+    }
+
+    /// <summary>Gets the most threads the per-customer sections (the stage fold, predictions) use.</summary>
+    /// <value>Default -1: every core. 1 runs them on the calling thread only. Results do not depend on it: customers are independent and each is computed by one thread.</value>
+    /// <exception cref="ArgumentOutOfRangeException">0 or less than -1.</exception>
+    public int MaxDegreeOfParallelism
+    {
+        get => _maxDegreeOfParallelism;
+        init
+        {
+            if (value is 0 or < -1)
+            {
+                ThrowHelper.ArgumentOutOfRange(nameof(MaxDegreeOfParallelism), value, "must be -1 (every core) or at least 1", "pass -1, or 1 to stay on the calling thread");
+            }
+
+            _maxDegreeOfParallelism = value;
         }
     }
 

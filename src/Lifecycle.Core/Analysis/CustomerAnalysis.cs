@@ -25,6 +25,9 @@ public static class CustomerAnalysis
     /// <summary>P(alive) bands of the stage × P(alive) table: lower bounds.</summary>
     private static readonly double[] Bands = [0, 0.1, 0.3, 0.5, 0.7, 0.9];
 
+    /// <summary>Customers per parallel work item of the stage fold: large enough to amortise scheduling, small enough to balance two cores.</summary>
+    private const int StageBatch = 4096;
+
     /// <summary>Runs the analysis on transactions.</summary>
     /// <typeparam name="TKey">The customer identifier type.</typeparam>
     /// <param name="transactions">The transactions, in any order; enumerated twice when a first pass is needed (see remarks).</param>
@@ -42,6 +45,11 @@ public static class CustomerAnalysis
         ArgumentNullException.ThrowIfNull(transactions);
         options ??= AnalysisOptions.Default;
         options.Validate();
+        if (NeedsFirstPass(options))
+        {
+            progress?.Report(new AnalysisProgress("scanning dates", 0));
+        }
+
         var window = NeedsFirstPass(options) ? Window(FirstPass(transactions, options, cancellationToken), options) : Window(null, options);
         var pass = new Pass<TKey>(window, options);
         long rows = 0;
@@ -188,6 +196,7 @@ public static class CustomerAnalysis
         }
 
         order ??= typeof(IComparable<TKey>).IsAssignableFrom(typeof(TKey)) ? Comparer<TKey>.Default : null;
+        progress?.Report(new AnalysisProgress("building summaries", 0));
         var summaries = pass.Full.Build(order);
         if (summaries.Count == 0)
         {
@@ -201,9 +210,13 @@ public static class CustomerAnalysis
         }
 
         var calibration = pass.Calibration?.Build(order);
+
+        // Built: the summarizers' per-customer state and the id map are garbage from here on (hundreds of MB at a million customers).
+        pass.Release();
         Compute(result, calibration, pass.Window.Automatic, progress, cancellationToken);
         if (result.TransactionFit is { } fit)
         {
+            progress?.Report(new AnalysisProgress("tracking plot", 0));
             Track(result, pass, fit);
         }
 
@@ -216,9 +229,10 @@ public static class CustomerAnalysis
     private static void Compute<TKey>(AnalysisResult<TKey> result, SummarySet<TKey>? calibration, bool automatic, IProgress<AnalysisProgress>? progress, CancellationToken cancellationToken)
         where TKey : notnull, IEquatable<TKey>
     {
-        progress?.Report(new AnalysisProgress("fitting models", 0));
-        Models(result, calibration, automatic);
+        progress?.Report(new AnalysisProgress("fitting models on the calibration period", 0));
+        Models(result, calibration, automatic, progress);
         cancellationToken.ThrowIfCancellationRequested();
+        progress?.Report(new AnalysisProgress("fitting spend and CLV", 0));
         Spend(result);
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(new AnalysisProgress("scoring segments", 0));
@@ -228,7 +242,7 @@ public static class CustomerAnalysis
         StageSection(result);
     }
 
-    private static void Models<TKey>(AnalysisResult<TKey> result, SummarySet<TKey>? calibration, bool automatic)
+    private static void Models<TKey>(AnalysisResult<TKey> result, SummarySet<TKey>? calibration, bool automatic, IProgress<AnalysisProgress>? progress)
         where TKey : notnull, IEquatable<TKey>
     {
         var o = result.Options;
@@ -270,6 +284,7 @@ public static class CustomerAnalysis
             result.Note(AnalysisSection.Holdout, "No holdout: the summaries have no holdout columns.");
         }
 
+        progress?.Report(new AnalysisProgress("fitting models on all data", 0));
         var compressed = s.Compress();
         var ranked = result.Holdout is { Rankings.Count: > 0 };
         var fits = new List<TransactionModelFit>();
@@ -319,6 +334,7 @@ public static class CustomerAnalysis
         }
 
         result.TransactionFit = chosen;
+        progress?.Report(new AnalysisProgress("predicting", 0));
         var n = s.Count;
         var alive = new double[n];
         var expected = new double[n];
@@ -338,6 +354,7 @@ public static class CustomerAnalysis
             result.Note(AnalysisSection.Models, Invariant($"BG/NBD gives every customer without a repeat purchase P(alive) = 1 ({once:N0} customers, {(double)once / n:P1} here): it assumes nobody leaves before a second purchase. Their P(alive) says nothing; read their stage from inactivity."));
         }
 
+        progress?.Report(new AnalysisProgress("purchase-count histogram", 0));
         Histogram(result, chosen);
     }
 
@@ -592,18 +609,40 @@ public static class CustomerAnalysis
         var stageModel = StageModels.ReachToLoyalty(rules);
         var engine = new LifecycleEngine(stageModel);
         var end = result.ObservationEnd;
-        var states = new CustomerState[s.Count];
         var stages = new string[s.Count];
-        for (var i = 0; i < s.Count; i++)
+        var firstBad = -1;
+        for (var i = 0; i < s.Count && firstBad < 0; i++)
         {
-            states[i] = Fold(engine, s.Ids[i].ToString() ?? string.Empty, s.FirstPurchase[i], s.LastPurchase[i], (int)s.Frequency[i], s.TotalSpend[i] / Math.Max(1, s.TransactionCount[i]), end);
-            stages[i] = states[i].CurrentStage?.Id ?? stageModel.InitialStage.Id;
+            firstBad = s.FirstPurchase[i] == default ? i : -1;
         }
 
+        if (firstBad >= 0)
+        {
+            result.Skip(AnalysisSection.Stages, Invariant($"No lifecycle stages: customer {s.Ids[firstBad]} has a purchase at 0001-01-01 00:00 UTC, the one instant the stage engine reserves for \"no timestamp\"; move such purchases to a real date to get stages."));
+            return;
+        }
+
+        // The funnel reads each customer's state once, as it is folded (no million states kept alive: holding them made
+        // every young journey an old-to-young reference and the collector rescanned them at each gen-0 collection).
         result.StageModel = stageModel;
+        var atEnd = new string?[s.Count];
+        result.Funnel = StageAnalytics.Funnel(stageModel, FoldAll(engine, s, end, stages, atEnd, o.MaxDegreeOfParallelism), end);
+
+        // StageAnalytics.Distribution's count, from each state's stage at the observation end (taken during the fold):
+        // a customer whose first purchase is later on the last day has none yet and is not counted.
+        var counts = new int[stageModel.Stages.Count];
+        var total = 0;
+        foreach (var stage in atEnd)
+        {
+            if (stage is not null)
+            {
+                counts[stageModel.IndexOf(stage)]++;
+                total++;
+            }
+        }
+
         result.Stages = stages;
-        result.StageDistribution = StageAnalytics.Distribution(stageModel, states, end);
-        result.Funnel = StageAnalytics.Funnel(stageModel, states, end);
+        result.StageDistribution = [.. stageModel.Stages.Select((st, i) => new StageCount(st.Id, counts[i], total == 0 ? 0 : counts[i] / (double)total))];
         result.UnreachableStages = new Dictionary<string, string>
         {
             [StageModels.Ids.Reach] = "needs events of kind touch, impression or visit (on transaction data every customer enters at the first purchase)",
@@ -627,6 +666,50 @@ public static class CustomerAnalysis
         }
 
         result.StageByAlive = [.. cells.Select(kv => new StageAliveCell(kv.Key.Item1, kv.Key.Item2, kv.Value)).OrderBy(c => stageModel.GetStage(c.Stage).Order).ThenBy(c => c.Band)];
+    }
+
+    /// <summary>
+    /// Folds every customer, in parallel batches (customers are independent and the engine is stateless), yielding the
+    /// states in customer order and writing each one's current stage and its stage at the observation end; a state's event log is dropped once folded (only
+    /// the journey is read).
+    /// </summary>
+    private static IEnumerable<CustomerState> FoldAll<TKey>(LifecycleEngine engine, SummarySet<TKey> s, DateTimeOffset end, string[] stages, string?[] atEnd, int parallelism)
+        where TKey : notnull, IEquatable<TKey>
+    {
+        var batch = new CustomerState[StageBatch * 8];
+        var initial = engine.Model.InitialStage.Id;
+        for (var from = 0; from < s.Count; from += batch.Length)
+        {
+            var count = Math.Min(batch.Length, s.Count - from);
+            var offset = from;
+            try
+            {
+                Parallel.For(0, (count + StageBatch - 1) / StageBatch, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, part =>
+                {
+                    for (var k = part * StageBatch; k < Math.Min(count, (part + 1) * StageBatch); k++)
+                    {
+                        var i = offset + k;
+                        var state = Fold(engine, s.Ids[i].ToString() ?? string.Empty, s.FirstPurchase[i], s.LastPurchase[i], (int)s.Frequency[i], s.TotalSpend[i] / Math.Max(1, s.TransactionCount[i]), end);
+                        state.EventLog = null;
+                        state.EventCount = 0;
+                        batch[k] = state;
+                        stages[i] = state.CurrentStage?.Id ?? initial;
+                        atEnd[i] = state.StageAt(end);
+                    }
+                });
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // The first failure, as the sequential fold would have thrown it.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
+
+            for (var k = 0; k < count; k++)
+            {
+                yield return batch[k];
+                batch[k] = default;
+            }
+        }
     }
 
     private static CustomerState Fold(LifecycleEngine engine, string id, DateTimeOffset first, DateTimeOffset last, int repeats, decimal amount, DateTimeOffset end)
@@ -654,7 +737,8 @@ public static class CustomerAnalysis
             ParetoNbdModel pareto => pareto.ExpectedTransactions,
             _ => null,
         };
-        var weeks = pass.Weeks.Periods(pass.Window.End, out var origin);
+        pass.Activity.Seal();
+        var weeks = pass.Activity.Weeks(pass.Window.End, out var origin);
         if (expected is null || weeks < 2)
         {
             result.Skip(AnalysisSection.Tracking, Invariant($"No tracking plot: the data cover {weeks} whole week(s), and a tracking plot needs at least 2."));
@@ -669,7 +753,7 @@ public static class CustomerAnalysis
             births[i] = unit.FromDays((s.FirstPurchase[i].UtcDateTime.Date - origin).TotalDays);
         }
 
-        var actual = pass.Weeks.RepeatPurchasesPerWeek(weeks, origin);
+        var actual = pass.Activity.RepeatPurchasesPerWeek(weeks, origin);
         var period = unit.FromDays(7);
         result.Tracking = ModelDiagnostics.Tracking(expected, births, actual, period);
         result.TrackingPeriod = period;
@@ -680,12 +764,12 @@ public static class CustomerAnalysis
         where TKey : notnull, IEquatable<TKey>
     {
         var o = result.Options;
-        var compact = pass.Activity.ToTransactions();
+        pass.Activity.Seal();
         var exclusiveEnd = new DateTimeOffset(pass.Window.End.AddDays(1), TimeSpan.Zero);
-        var spanDays = (pass.Window.End - pass.Weeks.FirstDay).TotalDays + 1;
+        var spanDays = (pass.Window.End - pass.Activity.FirstDay).TotalDays + 1;
         try
         {
-            result.Churn = ChurnAnalysis.Analyze<int>(compact, pass.Calendar, exclusiveEnd, new InactivityChurn<int>(o.ChurnedAfter));
+            result.Churn = ChurnAnalysis.Analyze<int, CustomerActivity>(pass.Activity, pass.Calendar, exclusiveEnd, new InactivityChurn<int>(o.ChurnedAfter));
             if (spanDays <= o.ChurnedAfter.TotalDays)
             {
                 result.Note(AnalysisSection.Churn, Invariant($"The data span {spanDays:0} days, no more than the churn window of {o.ChurnedAfter.TotalDays:0} days, so nobody can have churned yet: every churn rate is 0 by construction."));
@@ -698,7 +782,7 @@ public static class CustomerAnalysis
 
         try
         {
-            result.Cohorts = CohortMatrix.FromTransactions<int>(compact, pass.Calendar, exclusiveEnd);
+            result.Cohorts = CohortMatrix.FromGrouped<int, CustomerActivity>(pass.Activity, pass.Calendar, exclusiveEnd);
         }
         catch (ArgumentException e)
         {
@@ -760,7 +844,7 @@ public static class CustomerAnalysis
     private sealed class Pass<TKey>
         where TKey : notnull, IEquatable<TKey>
     {
-        private readonly Dictionary<TKey, int> _ids = [];
+        private Dictionary<TKey, int> _ids = [];
 
         public Pass(AnalysisWindow window, AnalysisOptions o)
         {
@@ -771,20 +855,26 @@ public static class CustomerAnalysis
                 ? new TransactionSummarizer<TKey>(new SummarizerOptions(end) { Unit = o.Unit, CalibrationEnd = new DateTimeOffset(c, TimeSpan.Zero), Refunds = o.Refunds })
                 : null;
             Calendar = new PeriodCalendar(o.Period);
-            Activity = new PeriodActivity(Calendar);
+            Activity = new CustomerActivity(Calendar, o.ChurnedAfter);
         }
 
         public AnalysisWindow Window { get; }
 
-        public TransactionSummarizer<TKey> Full { get; }
+        public TransactionSummarizer<TKey> Full { get; private set; }
 
-        public TransactionSummarizer<TKey>? Calibration { get; }
+        public TransactionSummarizer<TKey>? Calibration { get; private set; }
 
         public PeriodCalendar Calendar { get; }
 
-        public PeriodActivity Activity { get; }
+        public CustomerActivity Activity { get; }
 
-        public WeekDays Weeks { get; } = new();
+        /// <summary>Drops what only the summaries needed; <see cref="Activity"/> stays for churn, cohorts and tracking.</summary>
+        public void Release()
+        {
+            Full = null!;
+            Calibration = null;
+            _ids = null!;
+        }
 
         public void Add(in Transaction<TKey> t)
         {
@@ -801,102 +891,7 @@ public static class CustomerAnalysis
                 }
 
                 Activity.Add(index, t.Timestamp, t.Amount);
-                Weeks.Add(index, t.Timestamp);
             }
-        }
-    }
-
-    /// <summary>
-    /// Per customer and calendar period: the first and the last purchase instant and the period's total. Inactivity
-    /// churn with a window of at least one period only looks at gaps between consecutive purchases, and any gap longer
-    /// than a period starts at a period's last purchase and ends at a later period's first one, so these two instants
-    /// per period give the same spells, and the totals the same revenue, as the full log.
-    /// </summary>
-    private sealed class PeriodActivity(PeriodCalendar calendar)
-    {
-        private readonly Dictionary<(int Customer, int Period), (DateTimeOffset First, DateTimeOffset Last, decimal Total)> _cells = [];
-
-        public void Add(int customer, DateTimeOffset at, decimal amount)
-        {
-            ref var cell = ref CollectionsMarshal.GetValueRefOrAddDefault(_cells, (customer, calendar.IndexOf(at)), out var exists);
-            cell = exists ? (at < cell.First ? at : cell.First, at > cell.Last ? at : cell.Last, cell.Total + amount) : (at, at, amount);
-        }
-
-        public Transaction<int>[] ToTransactions()
-        {
-            var result = new List<Transaction<int>>(_cells.Count * 2);
-            foreach (var ((customer, _), (first, last, total)) in _cells)
-            {
-                result.Add(new Transaction<int>(customer, first, total));
-                if (last != first)
-                {
-                    result.Add(new Transaction<int>(customer, last, 0m));
-                }
-            }
-
-            return [.. result];
-        }
-    }
-
-    /// <summary>Per customer and 7-day week (counted from 0001-01-01, a Monday): a bit per purchase day, so distinct purchase days are exact in 1 byte per active week.</summary>
-    private sealed class WeekDays
-    {
-        private readonly Dictionary<(int Customer, int Week), byte> _masks = [];
-        private readonly Dictionary<int, int> _firstDay = [];
-
-        public DateTime FirstDay { get; private set; } = DateTime.MaxValue;
-
-        public void Add(int customer, DateTimeOffset at)
-        {
-            var date = at.UtcDateTime.Date;
-            var day = (int)(date.Ticks / TimeSpan.TicksPerDay);
-            ref var mask = ref CollectionsMarshal.GetValueRefOrAddDefault(_masks, (customer, day / 7), out _);
-            mask |= (byte)(1 << (day % 7));
-            ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(_firstDay, customer, out var known);
-            first = known ? Math.Min(first, day) : day;
-            if (date < FirstDay)
-            {
-                FirstDay = date;
-            }
-        }
-
-        /// <summary>Whole weeks from the start of the week of the first purchase to the observation end.</summary>
-        public int Periods(DateTime end, out DateTime origin)
-        {
-            if (FirstDay == DateTime.MaxValue)
-            {
-                origin = end;
-                return 0;
-            }
-
-            var firstDay = (int)(FirstDay.Ticks / TimeSpan.TicksPerDay);
-            origin = new DateTime((long)(firstDay / 7 * 7) * TimeSpan.TicksPerDay, DateTimeKind.Utc);
-            return (int)((end.AddDays(1) - origin).TotalDays / 7);
-        }
-
-        /// <summary>Repeat purchase days (every purchase day but each customer's first) per week.</summary>
-        public double[] RepeatPurchasesPerWeek(int weeks, DateTime origin)
-        {
-            var originWeek = (int)(origin.Ticks / TimeSpan.TicksPerDay / 7);
-            var counts = new double[weeks];
-            foreach (var ((customer, week), mask) in _masks)
-            {
-                var k = week - originWeek;
-                if (k < 0 || k >= weeks)
-                {
-                    continue;
-                }
-
-                var days = BitOperations.PopCount(mask);
-                if (_firstDay[customer] / 7 == week)
-                {
-                    days--;
-                }
-
-                counts[k] += days;
-            }
-
-            return counts;
         }
     }
 

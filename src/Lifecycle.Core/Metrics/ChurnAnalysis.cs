@@ -54,6 +54,24 @@ public static class ChurnAnalysis
         where TShape : IRecordShape<TRecord, TKey>
     {
         var groups = CustomerGroups<TKey>.Build<TRecord, TShape>(records, observationEnd, what);
+        return Run<TKey, TRecord, TShape, GroupedSpan<TRecord, TKey>>(new GroupedSpan<TRecord, TKey>(records, groups), calendar, observationEnd, definition, what);
+    }
+
+    /// <summary>Non-contractual churn from transactions already grouped by customer (the analysis's compact per-period activity).</summary>
+    internal static ChurnReport Analyze<TKey, TSource>(TSource groups, PeriodCalendar calendar, DateTimeOffset observationEnd, IChurnDefinition<Transaction<TKey>> definition)
+        where TKey : notnull, IEquatable<TKey>
+        where TSource : ICustomerRecords<Transaction<TKey>, TKey>, allows ref struct
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        calendar.ThrowIfDefault(nameof(calendar));
+        return Run<TKey, Transaction<TKey>, TransactionShape<TKey>, TSource>(groups, calendar, observationEnd, definition, "transactions");
+    }
+
+    private static ChurnReport Run<TKey, TRecord, TShape, TSource>(TSource groups, PeriodCalendar calendar, DateTimeOffset observationEnd, IChurnDefinition<TRecord> definition, string what)
+        where TKey : notnull, IEquatable<TKey>
+        where TShape : IRecordShape<TRecord, TKey>
+        where TSource : ICustomerRecords<TRecord, TKey>, allows ref struct
+    {
         var buffer = new TRecord[16];
         var name = definition.Name;
         if (groups.Count == 0)
@@ -86,10 +104,10 @@ public static class ChurnAnalysis
         // contract) and the revenue series.
         for (var c = 0; c < groups.Count; c++)
         {
-            var customerRecords = groups.Records(records, c, ref buffer);
+            var customerRecords = groups.Records(c, ref buffer);
             scratch.Clear();
             definition.AddSpells(customerRecords, observationEnd, scratch);
-            Check(scratch, TShape.TimeOf(customerRecords[0]), observationEnd, name, groups.Keys[c]);
+            Check(scratch, TShape.TimeOf(customerRecords[0]), observationEnd, name, groups.KeyOf(c));
             for (var j = 0; j < scratch.Count; j++)
             {
                 var spell = scratch[j];

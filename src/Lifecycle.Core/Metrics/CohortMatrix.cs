@@ -20,28 +20,36 @@ public enum CohortActivity
 /// acquisition to the last period ending on or before the observation end, so the table is triangular: row i has
 /// <see cref="Ages"/>(i) columns. Customers acquired in the incomplete period that holds the observation end are left
 /// out and counted in <see cref="CustomersInIncompletePeriod"/>.</para>
+/// <para>Storage is sparse: only cohorts with customers and only cells with a count or revenue are kept (the others
+/// read as 0), so memory grows with the data and not with the square of the date span; <see cref="NonEmptyCohorts"/> and
+/// <see cref="ActiveAges"/> list what holds data. Two purchases in the years 1 and 2500 make 29,994 monthly rows and two cells.</para>
 /// <para>Customer retention at age k is the share of the cohort counted at age k; revenue retention is the cohort's revenue
 /// at age k over its revenue at age 0 (undefined when that is 0). Immutable and thread-safe.</para>
 /// </remarks>
 public sealed class CohortMatrix
 {
-    private readonly int[] _size;
-    private readonly int[][] _customers;
-    private readonly decimal[][] _revenue;
+    // Sparse: only cohorts with customers have a row, and only ages with a count or revenue have a cell, so memory
+    // grows with the data, not with the square of the date span (2,500 years of months are 30,000 periods).
+    private readonly int _periods;
     private readonly int _first;
+    private readonly int[] _rowCohort;
+    private readonly int[] _rowSize;
+    private readonly int[] _rowOffsets;
+    private readonly int[] _cellAge;
+    private readonly int[] _cellCustomers;
+    private readonly decimal[] _cellRevenue;
 
-    private CohortMatrix(PeriodCalendar calendar, DateTimeOffset observationEnd, CohortActivity activity, int first, int[] size, int[][] customers, decimal[][] revenue, int incomplete)
+    private CohortMatrix(PeriodCalendar calendar, DateTimeOffset observationEnd, CohortActivity activity, int first, int periods, Cells cells, int incomplete)
     {
         Calendar = calendar;
         ObservationEnd = observationEnd;
         Activity = activity;
         _first = first;
-        _size = size;
-        _customers = customers;
-        _revenue = revenue;
+        _periods = periods;
         CustomersInIncompletePeriod = incomplete;
+        (_rowCohort, _rowSize, _rowOffsets, _cellAge, _cellCustomers, _cellRevenue) = cells.Build();
         var total = 0;
-        foreach (var s in size)
+        foreach (var s in _rowSize)
         {
             total += s;
         }
@@ -58,8 +66,11 @@ public sealed class CohortMatrix
     /// <summary>Gets what puts a customer in a cell.</summary>
     public CohortActivity Activity { get; }
 
-    /// <summary>Gets the number of cohorts (rows).</summary>
-    public int CohortCount => _size.Length;
+    /// <summary>Gets the number of cohorts (rows): one per complete period from the first acquisition on, with or without customers.</summary>
+    public int CohortCount => _periods;
+
+    /// <summary>Gets the rows whose cohort has customers, in order: the rows worth showing when most periods acquired nobody.</summary>
+    public IReadOnlyList<int> NonEmptyCohorts => _rowCohort;
 
     /// <summary>Gets the number of customers over all cohorts (the sum of <see cref="CohortSize"/>).</summary>
     public int TotalCustomers { get; }
@@ -77,27 +88,41 @@ public sealed class CohortMatrix
     /// <param name="cohort">The row, 0-based.</param>
     /// <returns>The cohort size.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="cohort"/> is outside the rows.</exception>
-    public int CohortSize(int cohort) => _size[CheckRow(cohort)];
+    public int CohortSize(int cohort)
+    {
+        var row = Array.BinarySearch(_rowCohort, CheckRow(cohort));
+        return row >= 0 ? _rowSize[row] : 0;
+    }
 
     /// <summary>Gets the number of observed columns of row <paramref name="cohort"/> (ages 0 to Ages − 1).</summary>
     /// <param name="cohort">The row, 0-based.</param>
     /// <returns>The number of complete periods from the cohort's acquisition period on.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="cohort"/> is outside the rows.</exception>
-    public int Ages(int cohort) => _customers[CheckRow(cohort)].Length;
+    public int Ages(int cohort) => _periods - CheckRow(cohort);
+
+    /// <summary>Gets the ages of row <paramref name="cohort"/> at which the cohort was counted or had revenue, in order (every other observed age counts 0).</summary>
+    /// <param name="cohort">The row, 0-based.</param>
+    /// <returns>The ages with a cell; empty for a cohort without customers.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cohort"/> is outside the rows.</exception>
+    public ReadOnlySpan<int> ActiveAges(int cohort)
+    {
+        var row = Array.BinarySearch(_rowCohort, CheckRow(cohort));
+        return row >= 0 ? _cellAge.AsSpan(_rowOffsets[row], _rowOffsets[row + 1] - _rowOffsets[row]) : [];
+    }
 
     /// <summary>Gets the number of the cohort's customers counted at <paramref name="age"/>.</summary>
     /// <param name="cohort">The row, 0-based.</param>
     /// <param name="age">Periods since acquisition, 0 to <see cref="Ages"/> − 1.</param>
     /// <returns>The count.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The cell is outside the observed triangle.</exception>
-    public int Customers(int cohort, int age) => _customers[CheckRow(cohort)][CheckAge(cohort, age)];
+    public int Customers(int cohort, int age) => Find(cohort, age) is var cell and >= 0 ? _cellCustomers[cell] : 0;
 
     /// <summary>Gets the revenue of the cohort's customers at <paramref name="age"/>.</summary>
     /// <param name="cohort">The row, 0-based.</param>
     /// <param name="age">Periods since acquisition, 0 to <see cref="Ages"/> − 1.</param>
     /// <returns>The revenue (see <see cref="CohortActivity"/>).</returns>
     /// <exception cref="ArgumentOutOfRangeException">The cell is outside the observed triangle.</exception>
-    public decimal Revenue(int cohort, int age) => _revenue[CheckRow(cohort)][CheckAge(cohort, age)];
+    public decimal Revenue(int cohort, int age) => Find(cohort, age) is var cell and >= 0 ? _cellRevenue[cell] : 0m;
 
     /// <summary>Gets customer retention: <see cref="Customers"/> / <see cref="CohortSize"/>; undefined for a period in which nobody was acquired.</summary>
     /// <param name="cohort">The row, 0-based.</param>
@@ -131,44 +156,45 @@ public sealed class CohortMatrix
         }
 
         var groups = CustomerGroups<TKey>.Build<Transaction<TKey>, TransactionShape<TKey>>(transactions, observationEnd, nameof(transactions));
+        return FromGrouped<TKey, GroupedSpan<Transaction<TKey>, TKey>>(new GroupedSpan<Transaction<TKey>, TKey>(transactions, groups), calendar, observationEnd);
+    }
+
+    /// <summary>A purchase-based cohort table from transactions already grouped by customer, in time order within each (the analysis's compact per-period activity).</summary>
+    internal static CohortMatrix FromGrouped<TKey, TSource>(TSource groups, PeriodCalendar calendar, DateTimeOffset observationEnd)
+        where TKey : notnull, IEquatable<TKey>
+        where TSource : ICustomerRecords<Transaction<TKey>, TKey>, allows ref struct
+    {
+        calendar.ThrowIfDefault(nameof(calendar));
         var (first, periods) = Range(groups.Count, groups.MinTime, calendar, observationEnd, "transactions");
-        var (size, customers, revenue) = Allocate(periods);
+        var cells = new Cells();
         var incomplete = 0;
+        var buffer = new Transaction<TKey>[16];
         for (var c = 0; c < groups.Count; c++)
         {
-            var from = groups.Offsets[c];
-            var to = groups.Offsets[c + 1];
-            var cohort = calendar.IndexOf(transactions[groups.Order[from]].Timestamp) - first;
+            var records = groups.Records(c, ref buffer);
+            var cohort = calendar.IndexOf(records[0].Timestamp) - first;
             if (cohort >= periods)
             {
                 incomplete++;
                 continue;
             }
 
-            size[cohort]++;
-            var row = customers[cohort];
-            var money = revenue[cohort];
+            cells.Join(cohort);
             var counted = -1;
-            for (var j = from; j < to; j++)
+            foreach (ref readonly var t in records)
             {
-                ref readonly var t = ref transactions[groups.Order[j]];
                 var age = calendar.IndexOf(t.Timestamp) - first - cohort;
-                if (age >= row.Length)
+                if (age >= periods - cohort)
                 {
                     break;
                 }
 
-                if (age != counted)
-                {
-                    row[age]++;
-                    counted = age;
-                }
-
-                money[age] += t.Amount;
+                cells.Add(cohort, age, age != counted ? 1 : 0, t.Amount);
+                counted = age;
             }
         }
 
-        return new CohortMatrix(calendar, observationEnd, CohortActivity.Purchased, first, size, customers, revenue, incomplete);
+        return new CohortMatrix(calendar, observationEnd, CohortActivity.Purchased, first, periods, cells, incomplete);
     }
 
     /// <summary>Builds an activity-based cohort table (<see cref="CohortActivity.ActiveAtPeriodEnd"/>) from subscriptions.</summary>
@@ -192,7 +218,7 @@ public sealed class CohortMatrix
         var groups = CustomerGroups<TKey>.Build<Subscription<TKey>, SubscriptionShape<TKey>>(subscriptions, observationEnd, nameof(subscriptions));
         var first = report.Periods[0].Period.Index;
         var periods = report.Periods.Count;
-        var (size, customers, revenue) = Allocate(periods);
+        var cells = new Cells();
         var incomplete = 0;
         var buffer = new Subscription<TKey>[16];
         var spells = new List<ActivitySpell>();
@@ -215,33 +241,37 @@ public sealed class CohortMatrix
                 continue;
             }
 
-            size[cohort]++;
-            var row = customers[cohort];
+            cells.Join(cohort);
+            var ages = periods - cohort;
             foreach (var spell in spells)
             {
                 // Active just before period p ends when Start < End(p) <= spell end: p in [index(Start), index(End) - 1].
                 var from = calendar.IndexOf(spell.Start) - first - cohort;
                 var to = spell.End is { } e ? calendar.IndexOf(e) - first - cohort : int.MaxValue;
-                for (var age = Math.Max(from, 0); age < Math.Min(to, row.Length); age++)
+                for (var age = Math.Max(from, 0); age < Math.Min(to, ages); age++)
                 {
-                    row[age]++;
+                    cells.Add(cohort, age, 1, 0m);
                 }
             }
 
             RevenueSeries.FromSubscriptions(records, calendar, first, observationEnd, deltas, changes);
-            var money = revenue[cohort];
             for (var k = 0; k < changes.Count; k++)
             {
                 var start = changes[k].Period - cohort;
-                var stop = k + 1 < changes.Count ? changes[k + 1].Period - cohort : money.Length;
-                for (var age = Math.Max(start, 0); age < Math.Min(stop, money.Length); age++)
+                var stop = k + 1 < changes.Count ? changes[k + 1].Period - cohort : ages;
+                if (changes[k].Value == 0)
                 {
-                    money[age] += changes[k].Value;
+                    continue;
+                }
+
+                for (var age = Math.Max(start, 0); age < Math.Min(stop, ages); age++)
+                {
+                    cells.Add(cohort, age, 0, changes[k].Value);
                 }
             }
         }
 
-        return new CohortMatrix(calendar, observationEnd, CohortActivity.ActiveAtPeriodEnd, first, size, customers, revenue, incomplete);
+        return new CohortMatrix(calendar, observationEnd, CohortActivity.ActiveAtPeriodEnd, first, periods, cells, incomplete);
     }
 
     /// <summary>Whether the records come in non-decreasing period order (any order within a period), checked with tick ranges so the period is recomputed only at boundaries.</summary>
@@ -296,7 +326,7 @@ public sealed class CohortMatrix
         }
 
         var (first, periods) = Range(before, minTime, calendar, observationEnd, "transactions");
-        var (size, customers, revenue) = Allocate(periods);
+        var cells = new Cells();
         var index = new Dictionary<TKey, int>();
         var cohortOf = new List<int>();
         var lastAge = new List<int>();
@@ -326,7 +356,7 @@ public sealed class CohortMatrix
                 lastAge.Add(-1);
                 if (period < periods)
                 {
-                    size[period]++;
+                    cells.Join(period);
                 }
                 else
                 {
@@ -341,16 +371,11 @@ public sealed class CohortMatrix
 
             var cohort = cohortOf[c];
             var age = period - cohort;
-            if (lastAge[c] != age)
-            {
-                customers[cohort][age]++;
-                lastAge[c] = age;
-            }
-
-            revenue[cohort][age] += t.Amount;
+            cells.Add(cohort, age, lastAge[c] != age ? 1 : 0, t.Amount);
+            lastAge[c] = age;
         }
 
-        return new CohortMatrix(calendar, observationEnd, CohortActivity.Purchased, first, size, customers, revenue, incomplete);
+        return new CohortMatrix(calendar, observationEnd, CohortActivity.Purchased, first, periods, cells, incomplete);
     }
 
     private static (int First, int Periods) Range(int customers, DateTimeOffset minTime, PeriodCalendar calendar, DateTimeOffset observationEnd, string what)
@@ -370,25 +395,25 @@ public sealed class CohortMatrix
         return (first, last - first + 1);
     }
 
-    private static (int[] Size, int[][] Customers, decimal[][] Revenue) Allocate(int periods)
+    private int Find(int cohort, int age)
     {
-        var size = new int[periods];
-        var customers = new int[periods][];
-        var revenue = new decimal[periods][];
-        for (var i = 0; i < periods; i++)
+        CheckAge(cohort, age);
+        var row = Array.BinarySearch(_rowCohort, cohort);
+        if (row < 0)
         {
-            customers[i] = new int[periods - i];
-            revenue[i] = new decimal[periods - i];
+            return -1;
         }
 
-        return (size, customers, revenue);
+        var from = _rowOffsets[row];
+        var k = _cellAge.AsSpan(from, _rowOffsets[row + 1] - from).BinarySearch(age);
+        return k >= 0 ? from + k : -1;
     }
 
     private int CheckRow(int cohort)
     {
-        if ((uint)cohort >= (uint)_size.Length)
+        if ((uint)cohort >= (uint)_periods)
         {
-            ThrowHelper.ArgumentOutOfRange(nameof(cohort), cohort, FormattableString.Invariant($"must be between 0 and {_size.Length - 1}"), "use a row index below CohortCount");
+            ThrowHelper.ArgumentOutOfRange(nameof(cohort), cohort, FormattableString.Invariant($"must be between 0 and {_periods - 1}"), "use a row index below CohortCount");
         }
 
         return cohort;
@@ -396,11 +421,79 @@ public sealed class CohortMatrix
 
     private int CheckAge(int cohort, int age)
     {
-        if ((uint)age >= (uint)_customers[cohort].Length)
+        CheckRow(cohort);
+        if ((uint)age >= (uint)(_periods - cohort))
         {
-            ThrowHelper.ArgumentOutOfRange(nameof(age), age, FormattableString.Invariant($"must be between 0 and {_customers[cohort].Length - 1} for cohort {cohort}"), "later ages of this cohort are not observed yet (right-censored by the observation end)");
+            ThrowHelper.ArgumentOutOfRange(nameof(age), age, FormattableString.Invariant($"must be between 0 and {_periods - cohort - 1} for cohort {cohort}"), "later ages of this cohort are not observed yet (right-censored by the observation end)");
         }
 
         return age;
+    }
+
+    /// <summary>The cells while a table is built: one per (cohort, age) that is counted or has revenue, found through a dictionary and the last cell used.</summary>
+    private sealed class Cells
+    {
+        private readonly Dictionary<long, int> _index = [];
+        private readonly Dictionary<int, int> _size = [];
+        private readonly List<(int Cohort, int Age)> _keys = [];
+        private readonly List<int> _customers = [];
+        private readonly List<decimal> _revenue = [];
+        private long _lastKey = -1;
+        private int _last = -1;
+
+        /// <summary>Counts one more customer acquired in <paramref name="cohort"/>.</summary>
+        public void Join(int cohort) => _size[cohort] = _size.GetValueOrDefault(cohort) + 1;
+
+        public void Add(int cohort, int age, int customers, decimal revenue)
+        {
+            var key = ((long)cohort << 32) | (uint)age;
+            if (key != _lastKey)
+            {
+                if (!_index.TryGetValue(key, out _last))
+                {
+                    _last = _keys.Count;
+                    _index.Add(key, _last);
+                    _keys.Add((cohort, age));
+                    _customers.Add(0);
+                    _revenue.Add(0m);
+                }
+
+                _lastKey = key;
+            }
+
+            _customers[_last] += customers;
+            _revenue[_last] += revenue;
+        }
+
+        public (int[] RowCohort, int[] RowSize, int[] RowOffsets, int[] Age, int[] Customers, decimal[] Revenue) Build()
+        {
+            var rows = _size.Keys.Order().ToArray();
+            var sizes = rows.Select(r => _size[r]).ToArray();
+            var order = Enumerable.Range(0, _keys.Count).OrderBy(i => _keys[i].Cohort).ThenBy(i => _keys[i].Age).ToArray();
+            var offsets = new int[rows.Length + 1];
+            var age = new int[order.Length];
+            var customers = new int[order.Length];
+            var revenue = new decimal[order.Length];
+            var row = 0;
+            for (var k = 0; k < order.Length; k++)
+            {
+                var (cohort, a) = _keys[order[k]];
+                while (rows[row] < cohort)
+                {
+                    offsets[++row] = k;
+                }
+
+                age[k] = a;
+                customers[k] = _customers[order[k]];
+                revenue[k] = _revenue[order[k]];
+            }
+
+            while (row < rows.Length)
+            {
+                offsets[++row] = order.Length;
+            }
+
+            return (rows, sizes, offsets, age, customers, revenue);
+        }
     }
 }

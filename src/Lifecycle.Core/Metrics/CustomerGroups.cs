@@ -53,6 +53,42 @@ internal readonly struct SubscriptionShape<TKey> : IRecordShape<Subscription<TKe
     }
 }
 
+/// <summary>Records already grouped by customer: what the churn and cohort metrics read, one customer at a time.</summary>
+internal interface ICustomerRecords<TRecord, TKey>
+{
+    /// <summary>Gets the number of customers with a record before the observation end.</summary>
+    int Count { get; }
+
+    /// <summary>Gets the earliest record time before the observation end.</summary>
+    DateTimeOffset MinTime { get; }
+
+    /// <summary>Gets the number of records at or after the observation end (left out).</summary>
+    long ExcludedAfterEnd { get; }
+
+    /// <summary>Gets customer <paramref name="customer"/>'s id.</summary>
+    TKey KeyOf(int customer);
+
+    /// <summary>Gets customer <paramref name="customer"/>'s records in time order (at least one), possibly in <paramref name="buffer"/>.</summary>
+    ReadOnlySpan<TRecord> Records(int customer, ref TRecord[] buffer);
+}
+
+/// <summary>A record span seen through its <see cref="CustomerGroups{TKey}"/>.</summary>
+internal readonly ref struct GroupedSpan<TRecord, TKey>(ReadOnlySpan<TRecord> records, CustomerGroups<TKey> groups) : ICustomerRecords<TRecord, TKey>
+    where TKey : notnull, IEquatable<TKey>
+{
+    private readonly ReadOnlySpan<TRecord> _records = records;
+
+    public int Count => groups.Count;
+
+    public DateTimeOffset MinTime => groups.MinTime;
+
+    public long ExcludedAfterEnd => groups.ExcludedAfterEnd;
+
+    public TKey KeyOf(int customer) => groups.Keys[customer];
+
+    public ReadOnlySpan<TRecord> Records(int customer, ref TRecord[] buffer) => groups.Records(_records, customer, ref buffer);
+}
+
 /// <summary>Records grouped by customer (dense indices, CSR offsets) and sorted by time within each customer, without copying the records.</summary>
 internal sealed class CustomerGroups<TKey>
     where TKey : notnull, IEquatable<TKey>
