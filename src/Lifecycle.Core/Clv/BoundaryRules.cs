@@ -22,6 +22,7 @@ internal static class BoundaryRules
     [
         new([], ["a", "b"], true, "no dropout heterogeneity: every customer drops out with the same probability after a purchase", "a common dropout probability a/(a+b)", "a", "b"),
         new(["a"], ["b"], false, "no dropout visible: b/a → ∞", "NBD (r, alpha): customers never drop out"),
+        new(["a", "b"], [], true, "dropout is all or nothing: each customer either never drops out or drops out at the first chance", "a two-point mix of dropout probabilities 1 (share a/(a+b)) and 0", "a", "b"),
         RateHomogeneous,
     ];
 
@@ -46,6 +47,7 @@ internal static class BoundaryRules
         new([], ["alpha", "beta"], true, "no heterogeneity in the transaction probability", "a common transaction probability alpha/(alpha+beta)", "alpha", "beta"),
         new([], ["gamma", "delta"], true, "no dropout heterogeneity", "a common dropout probability gamma/(gamma+delta)", "gamma", "delta"),
         new(["gamma"], ["delta"], false, "no dropout visible: delta/gamma → ∞", "beta-binomial (alpha, beta): customers never drop out"),
+        new(["gamma", "delta"], [], true, "dropout is all or nothing: each customer either never drops out or drops out at the first chance", "a two-point mix of dropout probabilities 1 (share gamma/(gamma+delta)) and 0", "gamma", "delta"),
     ];
 
     /// <summary>sBG: churn probability ~ Beta(α, β).</summary>
@@ -53,6 +55,7 @@ internal static class BoundaryRules
     [
         new([], ["alpha", "beta"], true, "no churn heterogeneity: every customer churns with the same probability each period", "geometric survival with churn probability alpha/(alpha+beta)", "alpha", "beta"),
         new(["alpha"], ["beta"], false, "no churn visible: beta/alpha → ∞", null),
+        new(["alpha", "beta"], [], true, "churn is all or nothing: each customer either churns in the first period or never", "a two-point mix of churn probabilities 1 (share alpha/(alpha+beta)) and 0", "alpha", "beta"),
     ];
 
     /// <summary>Builds the boundary from the signed log-parameter moves (non-zero for the diverging parameters).</summary>

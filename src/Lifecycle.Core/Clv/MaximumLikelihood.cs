@@ -121,6 +121,32 @@ internal static class MaximumLikelihood
             exit = FitExitReason.Boundary;
         }
 
+        // The maximum may lie on a boundary face (a limit model) even where the search converged inside, or higher on
+        // the face than where the search stopped on its way there: fit each face and take the best (BoundaryFaces).
+        // (Not after an iteration cap: an unfinished search is reported as such, not compared. After an interior
+        // convergence only up to BoundaryFaces.InteriorCheckRows rows.)
+        if (exit != FitExitReason.MaxIterations && (boundary is not null || sample.RowsUsed <= BoundaryFaces.InteriorCheckRows) && double.IsFinite(value) && BoundaryFaces.Best(rules, names, objective, point, options, value, sample.RowsUsed <= BoundaryFaces.InteriorCheckRows) is { } face
+            && face.Value <= value + FlatChange * Math.Max(1, Math.Abs(value)))
+        {
+            if (face.Value < value)
+            {
+                point = face.Point;
+                value = face.Value;
+                for (var i = 0; i < n; i++)
+                {
+                    p[i] = lower[i] + Math.Exp(point[i]);
+                }
+
+                var g = new double[n];
+                objective(point, g);
+                gradientNorm = g.Max(Math.Abs);
+            }
+
+            boundary = BoundaryRules.Describe(rules, names, p, lower, face.Moves);
+            converged = false;
+            exit = FitExitReason.Boundary;
+        }
+
         ParameterCovariance? covariance = null;
         var se = new double[n];
         Array.Fill(se, double.NaN);
