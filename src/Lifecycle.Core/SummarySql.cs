@@ -127,9 +127,9 @@ public static class SummarySql
 
     /// <summary>The per-customer aggregates in whole periods and exact decimals, for callers that finish in .NET (the DuckDB package).</summary>
     /// <remarks>Columns in <see cref="CustomerAggregate"/> order; timestamps as UTC microseconds since 1970.</remarks>
-    internal static string Aggregates(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
+    internal static string Aggregates(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options, int? amountScale = null)
     {
-        var b = Begin(dialect, source, columns, options);
+        var b = Begin(dialect, source, columns, options, amountScale);
         b.Append("SELECT customer_id, first_period, last_period, cal_periods, holdout_periods, first_value, cal_total, holdout_total, CAST(cal_transactions AS BIGINT), epoch_us(first_ts) AS first_us, epoch_us(last_ts) AS last_us, CAST(cal_scale AS BIGINT) AS cal_scale FROM customers");
         return b.ToString();
     }
@@ -137,7 +137,8 @@ public static class SummarySql
     /// <summary>One row per customer in whole periods for streamed scoring: customer_id, cal_periods, recency_periods, first_period.</summary>
     internal static string ScoringRows(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
     {
-        var b = Begin(dialect, source, columns, options);
+        // The amounts' scale is not in this output: a constant spares the per-row cast to text.
+        var b = Begin(dialect, source, columns, options, amountScale: 0);
         b.Append("SELECT customer_id, cal_periods, last_period - first_period AS recency_periods, first_period FROM customers");
         return b.ToString();
     }
@@ -145,7 +146,8 @@ public static class SummarySql
     /// <summary>The compressed rows in whole periods: cal_periods, recency_periods, first_period, weight.</summary>
     internal static string CompressedPeriods(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
     {
-        var b = Begin(dialect, source, columns, options);
+        // The amounts' scale is not in this output: a constant spares the per-row cast to text.
+        var b = Begin(dialect, source, columns, options, amountScale: 0);
         b.Append("SELECT cal_periods, last_period - first_period AS recency_periods, first_period, COUNT(*) AS weight FROM customers GROUP BY cal_periods, last_period - first_period, first_period");
         return b.ToString();
     }
@@ -183,16 +185,24 @@ public static class SummarySql
     }
 
     /// <summary>The typed rows with their period: the one place the columns are read and cast.</summary>
-    private static string Raw(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
+    /// <remarks>
+    /// The written scale of each amount (84.00 has 2) is read from its text; <paramref name="amountScale"/>, when the
+    /// column's type fixes it (DECIMAL(p, s): s; integers: 0), replaces that per-row cast to text, which costs a fifth of
+    /// the summary query on 10M rows.
+    /// </remarks>
+    private static string Raw(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options, int? amountScale = null)
     {
         var text = dialect == SqlDialect.DuckDB ? "VARCHAR" : "text";
         var amount = dialect == SqlDialect.DuckDB ? "DECIMAL(38, 8)" : "numeric";
+        var scale = amountScale is { } fixedScale
+            ? Math.Clamp(fixedScale, 0, 8).ToString(CultureInfo.InvariantCulture)
+            : $"LEAST(length(split_part(CAST(t.{Quote(columns.Amount)} AS {text}), '.', 2)), 8)";
         return string.Create(CultureInfo.InvariantCulture, $"""
             raw AS (
                 SELECT CAST(t.{Quote(columns.CustomerId)} AS {text}) AS customer_id,
                        t.{Quote(columns.Date)} AS ts,
                        CAST(t.{Quote(columns.Amount)} AS {amount}) AS amount,
-                       LEAST(length(split_part(CAST(t.{Quote(columns.Amount)} AS {text}), '.', 2)), 8) AS amount_scale,
+                       {scale} AS amount_scale,
                        {PeriodExpression(dialect, columns, options)} AS period
                 FROM {source} AS t
             )
@@ -206,7 +216,7 @@ public static class SummarySql
     /// <summary>Quotes an SQL identifier (doubling embedded quotes).</summary>
     internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private static StringBuilder Begin(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
+    private static StringBuilder Begin(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options, int? amountScale = null)
     {
         Validate(source, columns, options);
         var end = EndPeriod(options);
@@ -223,7 +233,7 @@ public static class SummarySql
         var customerFirst = dialect == SqlDialect.DuckDB ? string.Empty : ", MIN(period) OVER (PARTITION BY customer_id) AS customer_first";
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"""
-            WITH {Raw(dialect, source, columns, options)}, kept AS (
+            WITH {Raw(dialect, source, columns, options, amountScale)}, kept AS (
                 SELECT * FROM raw WHERE amount >= 0
             ), periods AS (
                 SELECT customer_id, period, SUM(amount) AS amount, COUNT(*) AS n, MIN(ts) AS first_ts, MAX(ts) AS last_ts, MAX(amount_scale) AS amount_scale

@@ -85,7 +85,7 @@ public sealed partial class DuckDbSummarizer : IDisposable
         columns ??= new TransactionColumns();
         var counts = Count(source, options, columns);
         var rows = new List<CustomerAggregate>();
-        using (var command = Command(SummarySql.Aggregates(SqlDialect.DuckDB, source.ToSql(columns), columns, options)))
+        using (var command = Command(SummarySql.Aggregates(SqlDialect.DuckDB, source.ToSql(columns), columns, options, AmountScale(source, columns))))
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
@@ -226,6 +226,26 @@ public sealed partial class DuckDbSummarizer : IDisposable
         }
 
         throw new ArgumentException($"{source.Description}: amount = {amount} for customer '{id}' at {ts} is negative; refunds are rejected by default. Remove refunds from the input or set SummarizerOptions.Refunds = RefundPolicy.Exclude to leave them out (they are counted).", nameof(source));
+    }
+
+    /// <summary>The scale every amount has by its column type (DECIMAL(p, s): s; integers: 0), or <c>null</c> when it must be read from each value's text (VARCHAR, DOUBLE).</summary>
+    private int? AmountScale(DuckDbSource source, TransactionColumns columns)
+    {
+        using var command = Command($"DESCRIBE SELECT t.{SummarySql.Quote(columns.Amount)} FROM {source.ToSql(columns)} AS t");
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        var type = reader.GetString(1).ToUpperInvariant();
+        if (type is "TINYINT" or "SMALLINT" or "INTEGER" or "BIGINT" or "HUGEINT" or "UTINYINT" or "USMALLINT" or "UINTEGER" or "UBIGINT" or "UHUGEINT")
+        {
+            return 0;
+        }
+
+        var match = System.Text.RegularExpressions.Regex.Match(type, @"^DECIMAL\((\d+),\s*(\d+)\)$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+        return match.Success ? int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) : null;
     }
 
     private void Prepare()
