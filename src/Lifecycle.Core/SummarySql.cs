@@ -82,7 +82,7 @@ public static class SummarySql
     /// <exception cref="ArgumentException">The source is empty, or the period or offset is not a whole number of microseconds.</exception>
     public static string Summary(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
     {
-        var b = Begin(dialect, source, columns, options);
+        var b = Begin(dialect, source, columns, options, amountScale: 0);
         var money = dialect == SqlDialect.DuckDB ? "DOUBLE" : "double precision";
         var upp = $"CAST('{Literal(options.UnitsPerPeriod)}' AS {money})";
         var monetary = options.IncludeFirstPurchaseInMonetaryValue
@@ -110,7 +110,7 @@ public static class SummarySql
     /// <exception cref="ArgumentException">The source is empty, or the period or offset is not a whole number of microseconds.</exception>
     public static string Compressed(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
     {
-        var b = Begin(dialect, source, columns, options);
+        var b = Begin(dialect, source, columns, options, amountScale: 0);
         var money = dialect == SqlDialect.DuckDB ? "DOUBLE" : "double precision";
         var upp = $"CAST('{Literal(options.UnitsPerPeriod)}' AS {money})";
         b.Append(CultureInfo.InvariantCulture, $"""
@@ -153,12 +153,30 @@ public static class SummarySql
     }
 
     /// <summary>Counts for <see cref="SummarizerCounts"/> in one pass: transactions, refunds, after_end, holdout_only, missing.</summary>
-    internal static string Counts(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
+    /// <remarks>
+    /// Without <paramref name="holdoutOnly"/> the pass is one flat aggregate (holdout_only reported as 0): the row
+    /// checks of the compressed and scoring paths need no per-customer grouping, which was a third of the compressed
+    /// path's CPU at 10M rows.
+    /// </remarks>
+    internal static string Counts(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options, bool holdoutOnly = true)
     {
         Validate(source, columns, options);
         var end = EndPeriod(options);
+        if (!holdoutOnly)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"""
+                WITH {Raw(dialect, source, columns, options, amountScale: 0)}
+                SELECT COUNT(*) AS transactions,
+                       COUNT(*) FILTER (WHERE amount < 0) AS refunds,
+                       COUNT(*) FILTER (WHERE amount >= 0 AND period > {end}) AS after_end,
+                       CAST(0 AS BIGINT) AS holdout_only,
+                       COUNT(*) FILTER (WHERE customer_id IS NULL OR customer_id = '' OR ts IS NULL OR amount IS NULL) AS missing
+                FROM raw
+                """);
+        }
+
         return string.Create(CultureInfo.InvariantCulture, $"""
-            WITH {Raw(dialect, source, columns, options)}, per AS (
+            WITH {Raw(dialect, source, columns, options, amountScale: 0)}, per AS (
                 SELECT COUNT(*) AS n,
                        COUNT(*) FILTER (WHERE amount < 0) AS refunds,
                        COUNT(*) FILTER (WHERE amount >= 0 AND period > {end}) AS after_end,
@@ -181,7 +199,7 @@ public static class SummarySql
     {
         Validate(source, columns, options);
         var refunds = refundsToo ? " OR amount < 0" : string.Empty;
-        return $"WITH {Raw(dialect, source, columns, options)} SELECT customer_id, CAST(amount AS VARCHAR) AS amount, CAST(ts AS VARCHAR) AS ts FROM raw WHERE customer_id IS NULL OR customer_id = '' OR ts IS NULL OR amount IS NULL{refunds} LIMIT 1";
+        return $"WITH {Raw(dialect, source, columns, options, amountScale: 0)} SELECT customer_id, CAST(amount AS VARCHAR) AS amount, CAST(ts AS VARCHAR) AS ts FROM raw WHERE customer_id IS NULL OR customer_id = '' OR ts IS NULL OR amount IS NULL{refunds} LIMIT 1";
     }
 
     /// <summary>The typed rows with their period: the one place the columns are read and cast.</summary>

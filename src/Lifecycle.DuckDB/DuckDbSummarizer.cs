@@ -122,7 +122,7 @@ public sealed partial class DuckDbSummarizer : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
         columns ??= new TransactionColumns();
-        _ = Count(source, options, columns);
+        CheckRows(source, options, columns);
         var cal = new List<long>();
         var rec = new List<long>();
         var first = new List<long>();
@@ -155,9 +155,18 @@ public sealed partial class DuckDbSummarizer : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
         columns ??= new TransactionColumns();
+        return Count(source, options, columns, holdoutOnly: true);
+    }
+
+    /// <summary>The row checks of <see cref="Count(DuckDbSource, SummarizerOptions, TransactionColumns?)"/> without its per-customer grouping (for paths that do not report the counts).</summary>
+    internal void CheckRows(DuckDbSource source, SummarizerOptions options, TransactionColumns columns) =>
+        _ = Count(source, options, columns, holdoutOnly: false);
+
+    private SummarizerCounts Count(DuckDbSource source, SummarizerOptions options, TransactionColumns columns, bool holdoutOnly)
+    {
         SummarizerCounts counts;
         long missing;
-        using (var command = Command(SummarySql.Counts(SqlDialect.DuckDB, source.ToSql(columns), columns, options)))
+        using (var command = Command(SummarySql.Counts(SqlDialect.DuckDB, source.ToSql(columns), columns, options, holdoutOnly)))
         using (var reader = command.ExecuteReader())
         {
             reader.Read();
