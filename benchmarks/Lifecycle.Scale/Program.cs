@@ -29,8 +29,8 @@ static void Generate(long transactions, long customers, string path)
     // input per column (8·i + k): DuckDB's two-argument hash(i, seed) combines the hashes so weakly that two seeds of
     // one row are correlated (the first generator put each customer's purchases on one day). Customers are skewed (square of a uniform), so a few buy
     // often and many once. Each customer arrives on a day of 2024 (days 0..299) and stays an exponential lifetime
-    // (mean 150 days, cut at the year's end); purchases fall uniformly in that life, so dropout is visible and the
-    // models have an interior maximum. Amounts are DECIMAL(18, 2), 0.01..200.00, as money is stored in Parquet.
+    // whose mean differs between customers (20 + 400·u² days; cut at the year's end); purchases fall uniformly in
+    // that life, so dropout is visible and heterogeneous, and the models have an interior maximum. Amounts are DECIMAL(18, 2), 0.01..200.00, as money is stored in Parquet.
     var sw = Stopwatch.StartNew();
     using var connection = new DuckDBConnection("DataSource=:memory:");
     connection.Open();
@@ -42,7 +42,7 @@ static void Generate(long transactions, long customers, string path)
                 FROM range({transactions}) t(i)
             ), lives AS (
                 SELECT i, c, CAST(hash(c * 8 + 2) % 300 AS BIGINT) AS birth,
-                       LEAST(366 - CAST(hash(c * 8 + 2) % 300 AS BIGINT), -ln((CAST(hash(c * 8 + 3) AS DOUBLE) + 1) / 18446744073709551617.0) * 150) AS life
+                       LEAST(366 - CAST(hash(c * 8 + 2) % 300 AS BIGINT), -ln((CAST(hash(c * 8 + 3) AS DOUBLE) + 1) / 18446744073709551617.0) * (20 + 400 * pow(CAST(hash(c * 8 + 6) AS DOUBLE) / 18446744073709551616.0, 2))) AS life
                 FROM rows
             )
             SELECT 'c' || CAST(c AS VARCHAR) AS customer_id,
