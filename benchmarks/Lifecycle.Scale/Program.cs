@@ -5,7 +5,7 @@ using Lifecycle;
 using Lifecycle.Clv;
 using Lifecycle.DuckDB;
 
-// dotnet run -c Release --project benchmarks/Lifecycle.Scale -- generate TRANSACTIONS CUSTOMERS OUT.parquet
+// dotnet run -c Release --project benchmarks/Lifecycle.Scale -- generate TRANSACTIONS CUSTOMERS OUT.parquet   (benchmarks/scripts/measure-scale.sh runs the sizes)
 // dotnet run -c Release --project benchmarks/Lifecycle.Scale -- run IN.parquet [MEMORY_LIMIT_MIB] [summary]
 if (args.Length >= 4 && args[0] == "generate")
 {
