@@ -127,9 +127,10 @@ public static class SummarySql
 
     /// <summary>The per-customer aggregates in whole periods and exact decimals, for callers that finish in .NET (the DuckDB package).</summary>
     /// <remarks>Columns in <see cref="CustomerAggregate"/> order; timestamps as UTC microseconds since 1970.</remarks>
-    internal static string Aggregates(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options, int? amountScale = null)
+    /// <remarks>With <paramref name="includeHoldoutOnly"/>, customers first seen in the holdout are returned too (first_period after the calibration end; their calibration columns NULL) so the caller counts them without a second pass.</remarks>
+    internal static string Aggregates(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options, int? amountScale = null, bool includeHoldoutOnly = false)
     {
-        var b = Begin(dialect, source, columns, options, amountScale);
+        var b = Begin(dialect, source, columns, options, amountScale, includeHoldoutOnly);
         b.Append("SELECT customer_id, first_period, last_period, cal_periods, holdout_periods, first_value, cal_total, holdout_total, CAST(cal_transactions AS BIGINT), epoch_us(first_ts) AS first_us, epoch_us(last_ts) AS last_us, CAST(cal_scale AS BIGINT) AS cal_scale FROM customers");
         return b.ToString();
     }
@@ -234,7 +235,7 @@ public static class SummarySql
     /// <summary>Quotes an SQL identifier (doubling embedded quotes).</summary>
     internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private static StringBuilder Begin(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options, int? amountScale = null)
+    private static StringBuilder Begin(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options, int? amountScale = null, bool includeHoldoutOnly = false)
     {
         Validate(source, columns, options);
         var end = EndPeriod(options);
@@ -249,6 +250,7 @@ public static class SummarySql
             ? "arg_min(amount, period) AS first_value"
             : "SUM(amount) FILTER (WHERE period = customer_first) AS first_value";
         var customerFirst = dialect == SqlDialect.DuckDB ? string.Empty : ", MIN(period) OVER (PARTITION BY customer_id) AS customer_first";
+        var having = includeHoldoutOnly ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"HAVING MIN(period) <= {cal}");
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"""
             WITH {Raw(dialect, source, columns, options, amountScale)}, kept AS (
@@ -275,7 +277,7 @@ public static class SummarySql
                        MAX(amount_scale) FILTER (WHERE period <= {cal}) AS cal_scale
                 FROM ranked
                 GROUP BY customer_id
-                HAVING MIN(period) <= {cal}
+                {having}
             )
 
             """);

@@ -52,7 +52,7 @@ public sealed partial class DuckDbSummarizer
         }
 
         columns ??= new TransactionColumns();
-        CheckRows(source, options, columns);
+        _ = CheckRows(source, options, columns);
         var table = "lifecycle_scores";
         Execute($"CREATE OR REPLACE TABLE {table} (customer_id VARCHAR, p_alive DOUBLE, expected_purchases DOUBLE)");
         var calibrationEnd = SummarySql.CalibrationEndPeriod(options);

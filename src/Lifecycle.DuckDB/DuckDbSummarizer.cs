@@ -83,13 +83,22 @@ public sealed partial class DuckDbSummarizer : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
         columns ??= new TransactionColumns();
-        var counts = Count(source, options, columns);
+        var counts = CheckRows(source, options, columns);
         var rows = new List<CustomerAggregate>();
-        using (var command = Command(SummarySql.Aggregates(SqlDialect.DuckDB, source.ToSql(columns), columns, options, AmountScale(source, columns))))
+        // Customers first seen in the holdout come back too (one aggregation instead of a second per-customer pass) and are counted here.
+        var calibrationEnd = SummarySql.CalibrationEndPeriod(options);
+        var holdoutOnly = 0;
+        using (var command = Command(SummarySql.Aggregates(SqlDialect.DuckDB, source.ToSql(columns), columns, options, AmountScale(source, columns), includeHoldoutOnly: true)))
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
+                if (reader.GetInt64(1) > calibrationEnd)
+                {
+                    holdoutOnly++;
+                    continue;
+                }
+
                 rows.Add(new CustomerAggregate(
                     reader.GetString(0),
                     reader.GetInt64(1),
@@ -106,7 +115,7 @@ public sealed partial class DuckDbSummarizer : IDisposable
             }
         }
 
-        return CustomerAggregates.ToSummarySet(rows, options, counts, order ?? Comparer<string>.Default);
+        return CustomerAggregates.ToSummarySet(rows, options, counts with { HoldoutOnlyCustomers = holdoutOnly }, order ?? Comparer<string>.Default);
     }
 
     /// <summary>Computes the compressed weighted rows (one per distinct frequency, recency, T) without materialising customers in .NET; identical to <c>Summarize(...).Compress()</c>.</summary>
@@ -122,7 +131,7 @@ public sealed partial class DuckDbSummarizer : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
         columns ??= new TransactionColumns();
-        CheckRows(source, options, columns);
+        _ = CheckRows(source, options, columns);
         var cal = new List<long>();
         var rec = new List<long>();
         var first = new List<long>();
@@ -159,8 +168,9 @@ public sealed partial class DuckDbSummarizer : IDisposable
     }
 
     /// <summary>The row checks of <see cref="Count(DuckDbSource, SummarizerOptions, TransactionColumns?)"/> without its per-customer grouping (for paths that do not report the counts).</summary>
-    internal void CheckRows(DuckDbSource source, SummarizerOptions options, TransactionColumns columns) =>
-        _ = Count(source, options, columns, holdoutOnly: false);
+    /// <returns>The counts, with <see cref="SummarizerCounts.HoldoutOnlyCustomers"/> 0 (not computed).</returns>
+    internal SummarizerCounts CheckRows(DuckDbSource source, SummarizerOptions options, TransactionColumns columns) =>
+        Count(source, options, columns, holdoutOnly: false);
 
     private SummarizerCounts Count(DuckDbSource source, SummarizerOptions options, TransactionColumns columns, bool holdoutOnly)
     {
