@@ -135,12 +135,13 @@ public static class SummarySql
         return b.ToString();
     }
 
-    /// <summary>One row per customer in whole periods for streamed scoring: customer_id, cal_periods, recency_periods, first_period.</summary>
-    internal static string ScoringRows(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
+    /// <summary>One row per customer in whole periods for streamed scoring: customer_id, cal_periods, recency_periods, first_period (and first_value, cal_total with <paramref name="withValues"/>).</summary>
+    internal static string ScoringRows(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options, bool withValues = false)
     {
         // The amounts' scale is not in this output: a constant spares the per-row cast to text.
         var b = Begin(dialect, source, columns, options, amountScale: 0);
-        b.Append("SELECT customer_id, cal_periods, last_period - first_period AS recency_periods, first_period FROM customers");
+        b.Append("SELECT customer_id, cal_periods, last_period - first_period AS recency_periods, first_period");
+        b.Append(withValues ? ", first_value, cal_total FROM customers" : " FROM customers");
         return b.ToString();
     }
 
