@@ -53,6 +53,10 @@ internal static class EngineChoice
         return path is not null && !cdnow && utc && (IsParquet(path) || (File.Exists(path) && new FileInfo(path).Length > AutoDuckDbBytes));
     }
 
+    /// <summary>For <c>fit</c>: <c>auto</c> sends a large CSV to DuckDB only for the count models (the others read their CSV in memory); Parquet and an explicit <c>--engine</c> as for the other verbs.</summary>
+    public static bool UseDuckDbForFit(string engine, string path, ModelFamily family) =>
+        (engine != "auto" || family.Data == ModelDataKind.CountSummaries || IsParquet(path)) && UseDuckDb(engine, path, new TransactionFileOptions());
+
     /// <summary>The DuckDB path of <c>summarize</c>: same options, same rows, same order as the in-memory path.</summary>
     public static SummarySet<string> Summarize(string path, TransactionFileOptions file, DateTimeOffset? end, DateTimeOffset? calibrationEnd, TimeUnit unit, bool includeFirst, RefundPolicy refunds)
     {

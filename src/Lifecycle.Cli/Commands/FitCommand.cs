@@ -31,7 +31,7 @@ internal static class FitCommand
             var timeUnit = CommonOptions.ParseUnit(parse.GetValue(unit)!);
             var family = ModelCatalog.Get(parse.GetValue(model)!);
             context.Progress.Step("fitting " + family.Name);
-            var fit = EngineChoice.UseDuckDb(parse.GetValue(engine)!, path, new TransactionFileOptions())
+            var fit = EngineChoice.UseDuckDbForFit(parse.GetValue(engine)!, path, family)
                 ? EngineChoice.Fit(family, path, timeUnit)
                 : Fit(family, path, timeUnit, parse.GetValue(constrainQ));
             context.Progress.Done();
