@@ -82,7 +82,7 @@ public static class SummarySql
     /// <exception cref="ArgumentException">The source is empty, or the period or offset is not a whole number of microseconds.</exception>
     public static string Summary(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
     {
-        var b = Begin(dialect, source, columns, options);
+        var b = Begin(dialect, source, columns, options, amountScale: 0);
         var money = dialect == SqlDialect.DuckDB ? "DOUBLE" : "double precision";
         var upp = $"CAST('{Literal(options.UnitsPerPeriod)}' AS {money})";
         var monetary = options.IncludeFirstPurchaseInMonetaryValue
@@ -110,7 +110,7 @@ public static class SummarySql
     /// <exception cref="ArgumentException">The source is empty, or the period or offset is not a whole number of microseconds.</exception>
     public static string Compressed(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
     {
-        var b = Begin(dialect, source, columns, options);
+        var b = Begin(dialect, source, columns, options, amountScale: 0);
         var money = dialect == SqlDialect.DuckDB ? "DOUBLE" : "double precision";
         var upp = $"CAST('{Literal(options.UnitsPerPeriod)}' AS {money})";
         b.Append(CultureInfo.InvariantCulture, $"""
@@ -127,36 +127,58 @@ public static class SummarySql
 
     /// <summary>The per-customer aggregates in whole periods and exact decimals, for callers that finish in .NET (the DuckDB package).</summary>
     /// <remarks>Columns in <see cref="CustomerAggregate"/> order; timestamps as UTC microseconds since 1970.</remarks>
-    internal static string Aggregates(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
+    /// <remarks>With <paramref name="includeHoldoutOnly"/>, customers first seen in the holdout are returned too (first_period after the calibration end; their calibration columns NULL) so the caller counts them without a second pass.</remarks>
+    internal static string Aggregates(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options, int? amountScale = null, bool includeHoldoutOnly = false)
     {
-        var b = Begin(dialect, source, columns, options);
+        var b = Begin(dialect, source, columns, options, amountScale, includeHoldoutOnly);
         b.Append("SELECT customer_id, first_period, last_period, cal_periods, holdout_periods, first_value, cal_total, holdout_total, CAST(cal_transactions AS BIGINT), epoch_us(first_ts) AS first_us, epoch_us(last_ts) AS last_us, CAST(cal_scale AS BIGINT) AS cal_scale FROM customers");
         return b.ToString();
     }
 
-    /// <summary>One row per customer in whole periods for streamed scoring: customer_id, cal_periods, recency_periods, first_period.</summary>
-    internal static string ScoringRows(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
+    /// <summary>One row per customer in whole periods for streamed scoring: customer_id, cal_periods, recency_periods, first_period (and first_value, cal_total with <paramref name="withValues"/>).</summary>
+    internal static string ScoringRows(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options, bool withValues = false)
     {
-        var b = Begin(dialect, source, columns, options);
-        b.Append("SELECT customer_id, cal_periods, last_period - first_period AS recency_periods, first_period FROM customers");
+        // The amounts' scale is not in this output: a constant spares the per-row cast to text.
+        var b = Begin(dialect, source, columns, options, amountScale: 0);
+        b.Append("SELECT customer_id, cal_periods, last_period - first_period AS recency_periods, first_period");
+        b.Append(withValues ? ", first_value, cal_total FROM customers" : " FROM customers");
         return b.ToString();
     }
 
     /// <summary>The compressed rows in whole periods: cal_periods, recency_periods, first_period, weight.</summary>
     internal static string CompressedPeriods(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
     {
-        var b = Begin(dialect, source, columns, options);
+        // The amounts' scale is not in this output: a constant spares the per-row cast to text.
+        var b = Begin(dialect, source, columns, options, amountScale: 0);
         b.Append("SELECT cal_periods, last_period - first_period AS recency_periods, first_period, COUNT(*) AS weight FROM customers GROUP BY cal_periods, last_period - first_period, first_period");
         return b.ToString();
     }
 
     /// <summary>Counts for <see cref="SummarizerCounts"/> in one pass: transactions, refunds, after_end, holdout_only, missing.</summary>
-    internal static string Counts(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
+    /// <remarks>
+    /// Without <paramref name="holdoutOnly"/> the pass is one flat aggregate (holdout_only reported as 0): the row
+    /// checks of the compressed and scoring paths need no per-customer grouping, which was a third of the compressed
+    /// path's CPU at 10M rows.
+    /// </remarks>
+    internal static string Counts(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options, bool holdoutOnly = true)
     {
         Validate(source, columns, options);
         var end = EndPeriod(options);
+        if (!holdoutOnly)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"""
+                WITH {Raw(dialect, source, columns, options, amountScale: 0)}
+                SELECT COUNT(*) AS transactions,
+                       COUNT(*) FILTER (WHERE amount < 0) AS refunds,
+                       COUNT(*) FILTER (WHERE amount >= 0 AND period > {end}) AS after_end,
+                       CAST(0 AS BIGINT) AS holdout_only,
+                       COUNT(*) FILTER (WHERE customer_id IS NULL OR customer_id = '' OR ts IS NULL OR amount IS NULL) AS missing
+                FROM raw
+                """);
+        }
+
         return string.Create(CultureInfo.InvariantCulture, $"""
-            WITH {Raw(dialect, source, columns, options)}, per AS (
+            WITH {Raw(dialect, source, columns, options, amountScale: 0)}, per AS (
                 SELECT COUNT(*) AS n,
                        COUNT(*) FILTER (WHERE amount < 0) AS refunds,
                        COUNT(*) FILTER (WHERE amount >= 0 AND period > {end}) AS after_end,
@@ -179,20 +201,28 @@ public static class SummarySql
     {
         Validate(source, columns, options);
         var refunds = refundsToo ? " OR amount < 0" : string.Empty;
-        return $"WITH {Raw(dialect, source, columns, options)} SELECT customer_id, CAST(amount AS VARCHAR) AS amount, CAST(ts AS VARCHAR) AS ts FROM raw WHERE customer_id IS NULL OR customer_id = '' OR ts IS NULL OR amount IS NULL{refunds} LIMIT 1";
+        return $"WITH {Raw(dialect, source, columns, options, amountScale: 0)} SELECT customer_id, CAST(amount AS VARCHAR) AS amount, CAST(ts AS VARCHAR) AS ts FROM raw WHERE customer_id IS NULL OR customer_id = '' OR ts IS NULL OR amount IS NULL{refunds} LIMIT 1";
     }
 
     /// <summary>The typed rows with their period: the one place the columns are read and cast.</summary>
-    private static string Raw(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
+    /// <remarks>
+    /// The written scale of each amount (84.00 has 2) is read from its text; <paramref name="amountScale"/>, when the
+    /// column's type fixes it (DECIMAL(p, s): s; integers: 0), replaces that per-row cast to text, which costs a fifth of
+    /// the summary query on 10M rows.
+    /// </remarks>
+    private static string Raw(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options, int? amountScale = null)
     {
         var text = dialect == SqlDialect.DuckDB ? "VARCHAR" : "text";
         var amount = dialect == SqlDialect.DuckDB ? "DECIMAL(38, 8)" : "numeric";
+        var scale = amountScale is { } fixedScale
+            ? Math.Clamp(fixedScale, 0, 8).ToString(CultureInfo.InvariantCulture)
+            : $"LEAST(length(split_part(CAST(t.{Quote(columns.Amount)} AS {text}), '.', 2)), 8)";
         return string.Create(CultureInfo.InvariantCulture, $"""
             raw AS (
                 SELECT CAST(t.{Quote(columns.CustomerId)} AS {text}) AS customer_id,
                        t.{Quote(columns.Date)} AS ts,
                        CAST(t.{Quote(columns.Amount)} AS {amount}) AS amount,
-                       LEAST(length(split_part(CAST(t.{Quote(columns.Amount)} AS {text}), '.', 2)), 8) AS amount_scale,
+                       {scale} AS amount_scale,
                        {PeriodExpression(dialect, columns, options)} AS period
                 FROM {source} AS t
             )
@@ -206,7 +236,7 @@ public static class SummarySql
     /// <summary>Quotes an SQL identifier (doubling embedded quotes).</summary>
     internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private static StringBuilder Begin(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options)
+    private static StringBuilder Begin(SqlDialect dialect, string source, TransactionColumns columns, SummarizerOptions options, int? amountScale = null, bool includeHoldoutOnly = false)
     {
         Validate(source, columns, options);
         var end = EndPeriod(options);
@@ -221,9 +251,10 @@ public static class SummarySql
             ? "arg_min(amount, period) AS first_value"
             : "SUM(amount) FILTER (WHERE period = customer_first) AS first_value";
         var customerFirst = dialect == SqlDialect.DuckDB ? string.Empty : ", MIN(period) OVER (PARTITION BY customer_id) AS customer_first";
+        var having = includeHoldoutOnly ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"HAVING MIN(period) <= {cal}");
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"""
-            WITH {Raw(dialect, source, columns, options)}, kept AS (
+            WITH {Raw(dialect, source, columns, options, amountScale)}, kept AS (
                 SELECT * FROM raw WHERE amount >= 0
             ), periods AS (
                 SELECT customer_id, period, SUM(amount) AS amount, COUNT(*) AS n, MIN(ts) AS first_ts, MAX(ts) AS last_ts, MAX(amount_scale) AS amount_scale
@@ -247,7 +278,7 @@ public static class SummarySql
                        MAX(amount_scale) FILTER (WHERE period <= {cal}) AS cal_scale
                 FROM ranked
                 GROUP BY customer_id
-                HAVING MIN(period) <= {cal}
+                {having}
             )
 
             """);

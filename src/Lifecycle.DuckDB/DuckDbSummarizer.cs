@@ -83,13 +83,22 @@ public sealed partial class DuckDbSummarizer : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
         columns ??= new TransactionColumns();
-        var counts = Count(source, options, columns);
+        var counts = CheckRows(source, options, columns);
         var rows = new List<CustomerAggregate>();
-        using (var command = Command(SummarySql.Aggregates(SqlDialect.DuckDB, source.ToSql(columns), columns, options)))
+        // Customers first seen in the holdout come back too (one aggregation instead of a second per-customer pass) and are counted here.
+        var calibrationEnd = SummarySql.CalibrationEndPeriod(options);
+        var holdoutOnly = 0;
+        using (var command = Command(SummarySql.Aggregates(SqlDialect.DuckDB, source.ToSql(columns), columns, options, AmountScale(source, columns), includeHoldoutOnly: true)))
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
+                if (reader.GetInt64(1) > calibrationEnd)
+                {
+                    holdoutOnly++;
+                    continue;
+                }
+
                 rows.Add(new CustomerAggregate(
                     reader.GetString(0),
                     reader.GetInt64(1),
@@ -106,7 +115,7 @@ public sealed partial class DuckDbSummarizer : IDisposable
             }
         }
 
-        return CustomerAggregates.ToSummarySet(rows, options, counts, order ?? Comparer<string>.Default);
+        return CustomerAggregates.ToSummarySet(rows, options, counts with { HoldoutOnlyCustomers = holdoutOnly }, order ?? Comparer<string>.Default);
     }
 
     /// <summary>Computes the compressed weighted rows (one per distinct frequency, recency, T) without materialising customers in .NET; identical to <c>Summarize(...).Compress()</c>.</summary>
@@ -122,7 +131,7 @@ public sealed partial class DuckDbSummarizer : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
         columns ??= new TransactionColumns();
-        _ = Count(source, options, columns);
+        _ = CheckRows(source, options, columns);
         var cal = new List<long>();
         var rec = new List<long>();
         var first = new List<long>();
@@ -155,9 +164,19 @@ public sealed partial class DuckDbSummarizer : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
         columns ??= new TransactionColumns();
+        return Count(source, options, columns, holdoutOnly: true);
+    }
+
+    /// <summary>The row checks of <see cref="Count(DuckDbSource, SummarizerOptions, TransactionColumns?)"/> without its per-customer grouping (for paths that do not report the counts).</summary>
+    /// <returns>The counts, with <see cref="SummarizerCounts.HoldoutOnlyCustomers"/> 0 (not computed).</returns>
+    internal SummarizerCounts CheckRows(DuckDbSource source, SummarizerOptions options, TransactionColumns columns) =>
+        Count(source, options, columns, holdoutOnly: false);
+
+    private SummarizerCounts Count(DuckDbSource source, SummarizerOptions options, TransactionColumns columns, bool holdoutOnly)
+    {
         SummarizerCounts counts;
         long missing;
-        using (var command = Command(SummarySql.Counts(SqlDialect.DuckDB, source.ToSql(columns), columns, options)))
+        using (var command = Command(SummarySql.Counts(SqlDialect.DuckDB, source.ToSql(columns), columns, options, holdoutOnly)))
         using (var reader = command.ExecuteReader())
         {
             reader.Read();
@@ -226,6 +245,26 @@ public sealed partial class DuckDbSummarizer : IDisposable
         }
 
         throw new ArgumentException($"{source.Description}: amount = {amount} for customer '{id}' at {ts} is negative; refunds are rejected by default. Remove refunds from the input or set SummarizerOptions.Refunds = RefundPolicy.Exclude to leave them out (they are counted).", nameof(source));
+    }
+
+    /// <summary>The scale every amount has by its column type (DECIMAL(p, s): s; integers: 0), or <c>null</c> when it must be read from each value's text (VARCHAR, DOUBLE).</summary>
+    private int? AmountScale(DuckDbSource source, TransactionColumns columns)
+    {
+        using var command = Command($"DESCRIBE SELECT t.{SummarySql.Quote(columns.Amount)} FROM {source.ToSql(columns)} AS t");
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        var type = reader.GetString(1).ToUpperInvariant();
+        if (type is "TINYINT" or "SMALLINT" or "INTEGER" or "BIGINT" or "HUGEINT" or "UTINYINT" or "USMALLINT" or "UINTEGER" or "UBIGINT" or "UHUGEINT")
+        {
+            return 0;
+        }
+
+        var match = System.Text.RegularExpressions.Regex.Match(type, @"^DECIMAL\((\d+),\s*(\d+)\)$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+        return match.Success ? int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) : null;
     }
 
     private void Prepare()

@@ -52,6 +52,51 @@ public sealed class DuckDbScoringTests
     }
 
     [Fact]
+    public void Score_WithGammaGammaAndDiscounting_EqualsTheInMemoryClv()
+    {
+        var rows = TestSupport.Cdnow();
+        var options = new SummarizerOptions(TestSupport.CdnowEnd) { Unit = TimeUnit.Weeks };
+        var s = TestSupport.InMemory(rows, options);
+        var model = BgNbdModel.Fit(s).Model;
+        var repeat = Enumerable.Range(0, s.Count).Where(i => s.Frequency[i] > 0 && s.MonetaryValue[i] > 0).ToArray();
+        var spend = GammaGammaModel.Fit([.. repeat.Select(i => s.Frequency[i])], [.. repeat.Select(i => s.MonetaryValue[i])], [], null, constrainQAboveOne: true).Model;
+        var discounting = DiscreteDiscounting.Monthly(TimeUnit.Weeks, 12, 0.01);
+        var expectedSpend = new double[s.Count];
+        var clv = new double[s.Count];
+        spend.ConditionalExpectedSpend(s.Frequency, s.MonetaryValue, expectedSpend);
+        CustomerLifetimeValue.Discrete(model, spend, s.Frequency, s.Recency, s.T, s.MonetaryValue, discounting, clv);
+        var path = Path.Combine(Path.GetTempPath(), $"scores-{Environment.ProcessId}-clv.parquet");
+        try
+        {
+            using var duck = new DuckDbSummarizer();
+            TestSupport.Load(duck.Connection, "tx", rows);
+            Assert.Equal(2357, duck.ScoreWithValue(DuckDbSource.Table("tx"), options, model, 52, spend, discounting, path, ScoreFileFormat.Parquet));
+            using var read = duck.Connection.CreateCommand();
+            read.CommandText = $"SELECT customer_id, monetary_value, expected_spend, clv FROM read_parquet('{path}')";
+            using var reader = read.ExecuteReader();
+            var seen = 0;
+            while (reader.Read())
+            {
+                var i = s.Ids.IndexOf(reader.GetString(0));
+
+                // The monetary value is the summarizer's decimal arithmetic on exact totals: identical. Spend and CLV run the
+                // same batch kernels on identical inputs; 1e-13 relative (as above) allows for a different vector split.
+                Assert.Equal(s.MonetaryValue[i], reader.GetDouble(1));
+                Assert.True(Math.Abs(reader.GetDouble(2) - expectedSpend[i]) <= 1e-13 * Math.Abs(expectedSpend[i]), $"{s.Ids[i]}: spend");
+                Assert.True(Math.Abs(reader.GetDouble(3) - clv[i]) <= 1e-13 * Math.Abs(clv[i]), $"{s.Ids[i]}: CLV {reader.GetDouble(3)} vs {clv[i]}");
+                seen++;
+            }
+
+            Assert.Equal(s.Count, seen);
+            Assert.True(clv.Sum() > 0);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Score_MoreCustomersThanABatch_ScoresEveryoneOnce()
     {
         // 70,000 customers > one 65,536 batch, so appends happen while DuckDB is still streaming customers.

@@ -89,6 +89,21 @@ public sealed class DuckDbSummarizerTests
     }
 
     [Fact]
+    public void SummarizeCompressedAndScore_RefundUnderReject_ThrowLikeSummarize()
+    {
+        // These paths check the rows in one flat pass (no per-customer grouping); the rejection must be the same.
+        using var duck = new DuckDbSummarizer();
+        TestSupport.Load(duck.Connection, "tx", [new("a", ConformanceArbitraries.Start, 5m), new("b", ConformanceArbitraries.Start, -2.5m)]);
+        var options = new SummarizerOptions(ConformanceArbitraries.Start.AddDays(1));
+        var compressed = Assert.Throws<ArgumentException>(() => duck.SummarizeCompressed(DuckDbSource.Table("tx"), options));
+        Assert.Contains("amount = -2.5 for customer 'b'", compressed.Message, StringComparison.Ordinal);
+        var path = Path.Combine(Path.GetTempPath(), $"scores-reject-{Environment.ProcessId}.csv");
+        var scored = Assert.Throws<ArgumentException>(() => duck.Score(DuckDbSource.Table("tx"), options, new Lifecycle.Clv.BgNbdModel(1, 1, 1, 1, TimeUnit.Days), 1, path, ScoreFileFormat.Csv));
+        Assert.Contains("amount = -2.5 for customer 'b'", scored.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public void Summarize_MissingCustomerId_ThrowsNamingTheColumn()
     {
         using var duck = new DuckDbSummarizer();

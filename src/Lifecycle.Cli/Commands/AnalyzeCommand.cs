@@ -32,9 +32,10 @@ internal static class AnalyzeCommand
         var excludeAfterEnd = new Option<bool>("--exclude-after-end") { Description = "Leave out (and count) transactions after --end instead of stopping with an error." };
         var model = new Option<string>("--model") { Description = "Transaction models: auto (BG/NBD, MBG/NBD and Pareto/NBD, ranked on the holdout), bgnbd, mbgnbd or pareto-nbd.", DefaultValueFactory = _ => "auto" }.WithValues("auto", "bgnbd", "mbgnbd", "pareto-nbd");
         var json = CommonOptions.Json();
+        var engine = EngineChoice.Option();
         var command = new Command("analyze", "The main job: summarize, fit models, predict P(alive), purchases and CLV, score segments, assign stages, compute churn; write a report.") { file };
         input.AddTo(command);
-        foreach (var option in new Option[] { unit, end, calibrationEnd, noHoldout, horizon, months, discount, margin, monthLength, period, atRisk, churned, currency, excludeAfterEnd, model, output, json })
+        foreach (var option in new Option[] { unit, end, calibrationEnd, noHoldout, horizon, months, discount, margin, monthLength, period, atRisk, churned, currency, excludeAfterEnd, model, output, json, engine })
         {
             command.Options.Add(option);
         }
@@ -49,6 +50,8 @@ internal static class AnalyzeCommand
             }
 
             var source = new TransactionSource(path, fileOptions);
+            var duck = EngineChoice.UseDuckDb(parse.GetValue(engine)!, path, fileOptions);
+            Func<DateTimeOffset> lastDate = duck ? () => EngineChoice.LastDate(path!, fileOptions) : source.LastDate;
             var observationEnd = CommonOptions.ParseDate(parse.GetValue(end), "--end");
             var atRiskDays = (int)Positive(parse.GetValue(atRisk), "--at-risk-days")!.Value;
             var churnedDays = (int)Positive(parse.GetValue(churned), "--churned-days")!.Value;
@@ -58,9 +61,9 @@ internal static class AnalyzeCommand
             }
 
             var calibration = CommonOptions.ParseDate(parse.GetValue(calibrationEnd), "--calibration-end") ?? (path is null && observationEnd is null && !parse.GetValue(noHoldout) ? SampleData.CalibrationEnd : null);
-            if (calibration is { } cal && cal >= (observationEnd ?? source.LastDate()))
+            if (calibration is { } cal && cal >= (observationEnd ?? lastDate()))
             {
-                throw new CliInputException($"--calibration-end {cal:yyyy-MM-dd} must be before the observation end {(observationEnd ?? source.LastDate()):yyyy-MM-dd}; choose a calibration end inside the data (or a later --end).");
+                throw new CliInputException($"--calibration-end {cal:yyyy-MM-dd} must be before the observation end {(observationEnd ?? lastDate()):yyyy-MM-dd}; choose a calibration end inside the data (or a later --end).");
             }
 
             var options = defaults with
@@ -87,7 +90,7 @@ internal static class AnalyzeCommand
                 },
             };
             var strictEnd = observationEnd is not null && !parse.GetValue(excludeAfterEnd);
-            var result = Run(source, options, strictEnd, context.Progress, context.Phases);
+            var result = duck ? EngineChoice.Analyze(path!, fileOptions, options, strictEnd, context.Progress, context.Phases) : Run(source, options, strictEnd, context.Progress, context.Phases);
             var run = new AnalysisRun(result, source.Name, parse.GetValue(currency)!.Trim());
             var directory = parse.GetValue(output)!;
             WriteAtomically(directory, run, context.Phases);

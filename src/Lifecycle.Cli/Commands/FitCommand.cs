@@ -17,19 +17,23 @@ internal static class FitCommand
         var json = CommonOptions.Json();
         var output = CommonOptions.Out("Also write the fitted model to this file (the --json document: formatVersion, model, unit, parameters, standard errors, convergence, boundary), for 'predict --model-file'.");
         var constrainQ = new Option<bool>("--constrain-q") { Description = "gamma-gamma: keep q > 1 so that the population mean spend exists." };
+        var engine = EngineChoice.Option();
         var command = new Command("fit", "Fit a CLV model to a summary CSV by maximum likelihood. A fit that runs to a boundary (for example no dropout visible) stops early and says so: 'converged: no', the parameters that diverged, what the data show and the limit model.") { file };
         command.Options.Add(model);
         command.Options.Add(unit);
         command.Options.Add(json);
         command.Options.Add(output);
         command.Options.Add(constrainQ);
+        command.Options.Add(engine);
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
             var timeUnit = CommonOptions.ParseUnit(parse.GetValue(unit)!);
             var family = ModelCatalog.Get(parse.GetValue(model)!);
             context.Progress.Step("fitting " + family.Name);
-            var fit = Fit(family, path, timeUnit, parse.GetValue(constrainQ));
+            var fit = EngineChoice.UseDuckDbForFit(parse.GetValue(engine)!, path, family)
+                ? EngineChoice.Fit(family, path, timeUnit)
+                : Fit(family, path, timeUnit, parse.GetValue(constrainQ));
             context.Progress.Done();
             var document = new StringWriter(CultureInfo.InvariantCulture);
             ModelFile.Write(document, fit);
