@@ -162,6 +162,7 @@ public static class CustomerStateSnapshot
         state.LastEventId = ReadOptional(r);
         var eventCount = Count(r, source, version, "event");
         var facts = CustomerFacts.Empty;
+        LifecycleEvent? previous = null;
         for (var i = 0; i < eventCount; i++)
         {
             var id = r.ReadString();
@@ -184,8 +185,15 @@ public static class CustomerStateSnapshot
             }
 
             var e = new LifecycleEvent(id, customer, new DateTimeOffset(ticks + offset.Ticks, offset), kind, amount, score, attributes);
+            if (previous is not null && previous.Timestamp.UtcTicks == ticks && string.CompareOrdinal(id, previous.Id) < 0)
+            {
+                state.Unsorted = true;
+            }
+
+            previous = e;
+
             facts = facts.Apply(e);
-            state.EventLog = SharedLog<LifecycleEvent>.Append(state.EventLog, i, e, e.Id);
+            state.EventLog = EventLog.Append(state.EventLog, i, e, EventLog.Key(e.Id));
         }
 
         state.EventCount = eventCount;
@@ -204,7 +212,7 @@ public static class CustomerStateSnapshot
                 StageIndex(model, from, source, version);
             }
 
-            state.JourneyLog = SharedLog<StageTransition>.Append(state.JourneyLog, i, new StageTransition(from, to, at, rule, eventId), null);
+            state.JourneyLog = SharedLog<StageTransition>.Append(state.JourneyLog, i, new StageTransition(from, to, at, rule, eventId));
         }
 
         state.JourneyCount = journeyCount;
