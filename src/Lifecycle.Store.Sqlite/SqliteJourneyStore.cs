@@ -17,7 +17,7 @@ namespace Lifecycle.Store;
 public sealed class SqliteJourneyStore : IJourneyStore
 {
     /// <summary>The schema version this library creates and reads.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private static readonly string[] Migrations =
     [
@@ -59,6 +59,15 @@ public sealed class SqliteJourneyStore : IJourneyStore
             source TEXT NOT NULL PRIMARY KEY,
             position INTEGER NOT NULL,
             digest INTEGER NOT NULL);
+        """,
+
+        // 2: events keep their content (snapshots of format version 2 no longer hold them), so a commit writes a
+        // customer's small snapshot and new events instead of rewriting the whole history.
+        """
+        ALTER TABLE lifecycle_events ADD COLUMN offset_minutes INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE lifecycle_events ADD COLUMN amount TEXT;
+        ALTER TABLE lifecycle_events ADD COLUMN score REAL;
+        ALTER TABLE lifecycle_events ADD COLUMN attributes TEXT;
         """,
     ];
 
@@ -134,14 +143,40 @@ public sealed class SqliteJourneyStore : IJourneyStore
         using var tx = c.BeginTransaction(deferred: true);
         using var cmd = Command(c, tx, "SELECT version, snapshot FROM lifecycle_customers WHERE customer_id = $id;");
         var id = cmd.Parameters.Add("$id", SqliteType.Text);
+        using var ev = Command(c, tx, "SELECT event_id, at_ticks, offset_minutes, kind, amount, score, attributes FROM lifecycle_events WHERE customer_id = $id;");
+        var evId = ev.Parameters.Add("$id", SqliteType.Text);
         foreach (var customer in customerIds)
         {
             id.Value = customer;
-            using var r = cmd.ExecuteReader();
-            if (r.Read())
+            long version;
+            byte[] snapshot;
+            using (var r = cmd.ExecuteReader())
             {
-                result[customer] = new StoredState(customer, r.GetInt64(0), (byte[])r.GetValue(1));
+                if (!r.Read())
+                {
+                    continue;
+                }
+
+                (version, snapshot) = (r.GetInt64(0), (byte[])r.GetValue(1));
             }
+
+            var events = new List<StoredEvent>();
+            evId.Value = customer;
+            using (var r = ev.ExecuteReader())
+            {
+                while (r.Read())
+                {
+                    var offset = TimeSpan.FromMinutes(r.GetInt32(2));
+                    events.Add(new StoredEvent(r.GetString(0), new DateTimeOffset(r.GetInt64(1) + offset.Ticks, offset), r.GetString(3))
+                    {
+                        Amount = r.IsDBNull(4) ? null : decimal.Parse(r.GetString(4), NumberStyles.Number, CultureInfo.InvariantCulture),
+                        Score = r.IsDBNull(5) ? null : r.GetDouble(5),
+                        Attributes = r.IsDBNull(6) ? null : r.GetString(6),
+                    });
+                }
+            }
+
+            result[customer] = new StoredState(customer, version, snapshot) { Events = events };
         }
 
         return result;
@@ -190,8 +225,14 @@ public sealed class SqliteJourneyStore : IJourneyStore
             return new CommitResult(false, conflicts);
         }
 
-        using var ev = Command(c, tx, "INSERT INTO lifecycle_events (customer_id, event_id, at_ticks, kind) VALUES ($c, $e, $t, $k);");
-        var pe = (C: ev.Parameters.Add("$c", SqliteType.Text), E: ev.Parameters.Add("$e", SqliteType.Text), T: ev.Parameters.Add("$t", SqliteType.Integer), K: ev.Parameters.Add("$k", SqliteType.Text));
+        // An existing key gets its content written again (never a second row): how a version-1 customer's events gain theirs.
+        using var ev = Command(c, tx, """
+            INSERT INTO lifecycle_events (customer_id, event_id, at_ticks, kind, offset_minutes, amount, score, attributes) VALUES ($c, $e, $t, $k, $o, $a, $s, $x)
+            ON CONFLICT (customer_id, event_id) DO UPDATE SET at_ticks = excluded.at_ticks, kind = excluded.kind, offset_minutes = excluded.offset_minutes,
+                amount = excluded.amount, score = excluded.score, attributes = excluded.attributes;
+            """);
+        var pe = (C: ev.Parameters.Add("$c", SqliteType.Text), E: ev.Parameters.Add("$e", SqliteType.Text), T: ev.Parameters.Add("$t", SqliteType.Integer), K: ev.Parameters.Add("$k", SqliteType.Text),
+            O: ev.Parameters.Add("$o", SqliteType.Integer), A: ev.Parameters.Add("$a", SqliteType.Text), S: ev.Parameters.Add("$s", SqliteType.Real), X: ev.Parameters.Add("$x", SqliteType.Text));
         using var del = Command(c, tx, "DELETE FROM lifecycle_transitions WHERE customer_id = $c AND seq >= $s;");
         var pd = (C: del.Parameters.Add("$c", SqliteType.Text), S: del.Parameters.Add("$s", SqliteType.Integer));
         using var tr = Command(c, tx, "INSERT INTO lifecycle_transitions (customer_id, seq, from_stage, to_stage, at_ticks, rule, event_id) VALUES ($c, $s, $f, $to, $t, $r, $e);");
@@ -203,6 +244,10 @@ public sealed class SqliteJourneyStore : IJourneyStore
             foreach (var e in cc.Events)
             {
                 (pe.C.Value, pe.E.Value, pe.T.Value, pe.K.Value) = (cc.CustomerId, e.EventId, e.Timestamp.UtcTicks, e.Kind);
+                pe.O.Value = (int)e.Timestamp.Offset.TotalMinutes;
+                pe.A.Value = e.Amount is { } amount ? amount.ToString(CultureInfo.InvariantCulture) : DBNull.Value;
+                pe.S.Value = e.Score is { } score ? score : DBNull.Value;
+                pe.X.Value = (object?)e.Attributes ?? DBNull.Value;
                 ev.ExecuteNonQuery();
             }
 

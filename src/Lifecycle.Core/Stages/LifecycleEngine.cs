@@ -55,7 +55,7 @@ public readonly struct ApplyManyResult
 {
     private readonly int _firstNew;
 
-    internal ApplyManyResult(in CustomerState state, int applied, int duplicates, int refolded, int firstNew, IReadOnlyList<LifecycleEvent> added)
+    internal ApplyManyResult(in CustomerState state, int applied, int duplicates, int refolded, int firstNew, IReadOnlyList<LifecycleEvent> added, int lateInFoldOrder = 0)
     {
         State = state;
         Applied = applied;
@@ -63,6 +63,7 @@ public readonly struct ApplyManyResult
         Refolded = refolded;
         _firstNew = firstNew;
         Added = added;
+        LateInFoldOrder = lateInFoldOrder;
     }
 
     /// <summary>Gets the new state.</summary>
@@ -82,6 +83,9 @@ public readonly struct ApplyManyResult
 
     /// <summary>Gets the index in the new journey of the first transition that changed.</summary>
     internal int FirstChanged => _firstNew;
+
+    /// <summary>Gets the number of new events older than the input state (the ones re-folded when the batch is applied in fold order).</summary>
+    internal int LateInFoldOrder { get; }
 
     /// <summary>Gets the events that were not duplicates, in fold order.</summary>
     internal IReadOnlyList<LifecycleEvent> Added { get; }
@@ -279,7 +283,7 @@ public sealed class LifecycleEngine
             ApplyInOrder(ref s, fresh[i], EventLog.Key(fresh[i].Id));
         }
 
-        return new ApplyManyResult(s, applied, duplicates, refolded, firstNew, fresh);
+        return new ApplyManyResult(s, applied, duplicates, refolded, firstNew, fresh, lateCount);
     }
 
     /// <summary>Fires the time and model rules as of an instant.</summary>
