@@ -404,8 +404,8 @@ public sealed class PostgreSqlJourneyStore : IJourneyStore, IAsyncDisposable
             return [];
         }
 
-        await ExecAsync(c, tx, "CREATE TEMP TABLE IF NOT EXISTS lifecycle_commit (customer_id text NOT NULL, expected bigint NOT NULL, stage text NOT NULL, as_of_ticks bigint NOT NULL, snapshot bytea NOT NULL, journey_from integer NOT NULL) ON COMMIT DELETE ROWS;", cancellationToken).ConfigureAwait(false);
-        var w = await c.BeginBinaryImportAsync("COPY lifecycle_commit (customer_id, expected, stage, as_of_ticks, snapshot, journey_from) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await ExecAsync(c, tx, "CREATE TEMP TABLE IF NOT EXISTS lifecycle_commit (customer_id text NOT NULL, expected bigint NOT NULL, stage text NOT NULL, as_of_ticks bigint NOT NULL, snapshot bytea NOT NULL, journey_from integer NOT NULL, stored_length integer NOT NULL) ON COMMIT DELETE ROWS;", cancellationToken).ConfigureAwait(false);
+        var w = await c.BeginBinaryImportAsync("COPY lifecycle_commit (customer_id, expected, stage, as_of_ticks, snapshot, journey_from, stored_length) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
         await using (w.ConfigureAwait(false))
         {
             foreach (var cc in batch.Customers)
@@ -417,6 +417,7 @@ public sealed class PostgreSqlJourneyStore : IJourneyStore, IAsyncDisposable
                 await w.WriteAsync(cc.AsOf.UtcTicks, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
                 await w.WriteAsync(cc.Snapshot.ToArray(), NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
                 await w.WriteAsync(cc.JourneyFrom, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                await w.WriteAsync(cc.StoredJourneyLength, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
             }
 
             await w.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -456,7 +457,7 @@ public sealed class PostgreSqlJourneyStore : IJourneyStore, IAsyncDisposable
     {
         if (batch.Customers.Count > 0)
         {
-            await ExecAsync(c, tx, $"DELETE FROM {_s}lifecycle_transitions x USING lifecycle_commit t WHERE t.expected > 0 AND x.customer_id = t.customer_id AND x.seq >= t.journey_from;", cancellationToken).ConfigureAwait(false);
+            await ExecAsync(c, tx, $"DELETE FROM {_s}lifecycle_transitions x USING lifecycle_commit t WHERE t.expected > 0 AND t.journey_from < t.stored_length AND x.customer_id = t.customer_id AND x.seq >= t.journey_from;", cancellationToken).ConfigureAwait(false);
             // Copied into a temporary table, then inserted: an existing key gets its content written again, never a
             // second row (how the events of a customer read from a version-1 snapshot gain their content).
             await ExecAsync(c, tx, "CREATE TEMP TABLE IF NOT EXISTS lifecycle_commit_events (customer_id text NOT NULL, event_id text NOT NULL, at_ticks bigint NOT NULL, kind text NOT NULL, offset_minutes integer NOT NULL, amount numeric, score double precision, attributes text) ON COMMIT DELETE ROWS;", cancellationToken).ConfigureAwait(false);

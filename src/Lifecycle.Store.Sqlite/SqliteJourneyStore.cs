@@ -225,33 +225,23 @@ public sealed class SqliteJourneyStore : IJourneyStore
             return new CommitResult(false, conflicts);
         }
 
-        // An existing key gets its content written again (never a second row): how a version-1 customer's events gain theirs.
-        using var ev = Command(c, tx, """
-            INSERT INTO lifecycle_events (customer_id, event_id, at_ticks, kind, offset_minutes, amount, score, attributes) VALUES ($c, $e, $t, $k, $o, $a, $s, $x)
-            ON CONFLICT (customer_id, event_id) DO UPDATE SET at_ticks = excluded.at_ticks, kind = excluded.kind, offset_minutes = excluded.offset_minutes,
-                amount = excluded.amount, score = excluded.score, attributes = excluded.attributes;
-            """);
-        var pe = (C: ev.Parameters.Add("$c", SqliteType.Text), E: ev.Parameters.Add("$e", SqliteType.Text), T: ev.Parameters.Add("$t", SqliteType.Integer), K: ev.Parameters.Add("$k", SqliteType.Text),
-            O: ev.Parameters.Add("$o", SqliteType.Integer), A: ev.Parameters.Add("$a", SqliteType.Text), S: ev.Parameters.Add("$s", SqliteType.Real), X: ev.Parameters.Add("$x", SqliteType.Text));
+        // Rows go in multi-row INSERTs of up to RowsPerInsert rows: SQLite's cost is mostly per statement, not per row.
+        // An existing event key gets its content written again (never a second row): how a version-1 customer's events gain theirs.
+        using var events = new RowInserter(c, tx, "INSERT INTO lifecycle_events (customer_id, event_id, at_ticks, kind, offset_minutes, amount, score, attributes) VALUES ",
+            8, " ON CONFLICT (customer_id, event_id) DO UPDATE SET at_ticks = excluded.at_ticks, kind = excluded.kind, offset_minutes = excluded.offset_minutes, amount = excluded.amount, score = excluded.score, attributes = excluded.attributes;");
+        using var transitions = new RowInserter(c, tx, "INSERT INTO lifecycle_transitions (customer_id, seq, from_stage, to_stage, at_ticks, rule, event_id) VALUES ", 7, ";");
+        using var outbox = new RowInserter(c, tx, "INSERT INTO lifecycle_outbox (customer_id, seq, from_stage, to_stage, at_ticks, rule, event_id) VALUES ", 7, ";");
         using var del = Command(c, tx, "DELETE FROM lifecycle_transitions WHERE customer_id = $c AND seq >= $s;");
         var pd = (C: del.Parameters.Add("$c", SqliteType.Text), S: del.Parameters.Add("$s", SqliteType.Integer));
-        using var tr = Command(c, tx, "INSERT INTO lifecycle_transitions (customer_id, seq, from_stage, to_stage, at_ticks, rule, event_id) VALUES ($c, $s, $f, $to, $t, $r, $e);");
-        var pt = TransitionParameters(tr);
-        using var ob = Command(c, tx, "INSERT INTO lifecycle_outbox (customer_id, seq, from_stage, to_stage, at_ticks, rule, event_id) VALUES ($c, $s, $f, $to, $t, $r, $e);");
-        var po = TransitionParameters(ob);
         foreach (var cc in batch.Customers)
         {
             foreach (var e in cc.Events)
             {
-                (pe.C.Value, pe.E.Value, pe.T.Value, pe.K.Value) = (cc.CustomerId, e.EventId, e.Timestamp.UtcTicks, e.Kind);
-                pe.O.Value = (int)e.Timestamp.Offset.TotalMinutes;
-                pe.A.Value = e.Amount is { } amount ? amount.ToString(CultureInfo.InvariantCulture) : DBNull.Value;
-                pe.S.Value = e.Score is { } score ? score : DBNull.Value;
-                pe.X.Value = (object?)e.Attributes ?? DBNull.Value;
-                ev.ExecuteNonQuery();
+                events.Add(cc.CustomerId, e.EventId, e.Timestamp.UtcTicks, e.Kind, (int)e.Timestamp.Offset.TotalMinutes,
+                    e.Amount is { } amount ? amount.ToString(CultureInfo.InvariantCulture) : null, e.Score, e.Attributes);
             }
 
-            if (cc.ExpectedVersion > 0)
+            if (cc.ExpectedVersion > 0 && cc.JourneyFrom < cc.StoredJourneyLength)
             {
                 (pd.C.Value, pd.S.Value) = (cc.CustomerId, cc.JourneyFrom);
                 del.ExecuteNonQuery();
@@ -259,13 +249,18 @@ public sealed class SqliteJourneyStore : IJourneyStore
 
             for (var i = 0; i < cc.Transitions.Count; i++)
             {
-                InsertTransition(tr, pt, cc.CustomerId, cc.JourneyFrom + i, cc.Transitions[i]);
+                var t = cc.Transitions[i];
+                transitions.Add(cc.CustomerId, cc.JourneyFrom + i, t.From, t.To, t.At.UtcTicks, t.Rule, t.EventId);
                 if (batch.Publish)
                 {
-                    InsertTransition(ob, po, cc.CustomerId, cc.JourneyFrom + i, cc.Transitions[i]);
+                    outbox.Add(cc.CustomerId, cc.JourneyFrom + i, t.From, t.To, t.At.UtcTicks, t.Rule, t.EventId);
                 }
             }
         }
+
+        events.Flush();
+        transitions.Flush();
+        outbox.Flush();
 
         if (batch.Checkpoint is { } cp)
         {
@@ -435,22 +430,6 @@ public sealed class SqliteJourneyStore : IJourneyStore
         tx.Commit();
     }
 
-    private static (SqliteParameter C, SqliteParameter S, SqliteParameter F, SqliteParameter To, SqliteParameter T, SqliteParameter R, SqliteParameter E) TransitionParameters(SqliteCommand cmd) =>
-        (cmd.Parameters.Add("$c", SqliteType.Text), cmd.Parameters.Add("$s", SqliteType.Integer), cmd.Parameters.Add("$f", SqliteType.Text), cmd.Parameters.Add("$to", SqliteType.Text),
-         cmd.Parameters.Add("$t", SqliteType.Integer), cmd.Parameters.Add("$r", SqliteType.Text), cmd.Parameters.Add("$e", SqliteType.Text));
-
-    private static void InsertTransition(SqliteCommand cmd, (SqliteParameter C, SqliteParameter S, SqliteParameter F, SqliteParameter To, SqliteParameter T, SqliteParameter R, SqliteParameter E) p, string customer, int seq, StageTransition t)
-    {
-        p.C.Value = customer;
-        p.S.Value = seq;
-        p.F.Value = (object?)t.From ?? DBNull.Value;
-        p.To.Value = t.To;
-        p.T.Value = t.At.UtcTicks;
-        p.R.Value = t.Rule;
-        p.E.Value = (object?)t.EventId ?? DBNull.Value;
-        cmd.ExecuteNonQuery();
-    }
-
     private static SqliteCommand Command(SqliteConnection c, SqliteTransaction? tx, string sql)
     {
         var cmd = c.CreateCommand();
@@ -484,5 +463,70 @@ public sealed class SqliteJourneyStore : IJourneyStore
         }
 
         return c;
+    }
+
+    /// <summary>Buffers rows and inserts them <see cref="RowsPerInsert"/> at a time with one prepared multi-row statement (the rest with a statement of their size).</summary>
+    private sealed class RowInserter(SqliteConnection connection, SqliteTransaction transaction, string insert, int columns, string suffix) : IDisposable
+    {
+        private const int RowsPerInsert = 64;
+
+        private readonly object?[] _values = new object?[RowsPerInsert * columns];
+        private SqliteCommand? _full;
+        private int _rows;
+
+        public void Add(params ReadOnlySpan<object?> row)
+        {
+            row.CopyTo(_values.AsSpan(_rows * columns));
+            if (++_rows == RowsPerInsert)
+            {
+                _full ??= Build(RowsPerInsert);
+                Execute(_full, RowsPerInsert);
+            }
+        }
+
+        public void Flush()
+        {
+            if (_rows > 0)
+            {
+                using var partial = Build(_rows);
+                Execute(partial, _rows);
+            }
+        }
+
+        public void Dispose() => _full?.Dispose();
+
+        private SqliteCommand Build(int rows)
+        {
+            var sql = new System.Text.StringBuilder(insert);
+            for (var r = 0; r < rows; r++)
+            {
+                sql.Append(r == 0 ? "(" : ",(");
+                for (var k = 0; k < columns; k++)
+                {
+                    sql.Append(k == 0 ? "" : ",").Append("$p").Append((r * columns) + k);
+                }
+
+                sql.Append(')');
+            }
+
+            var cmd = Command(connection, transaction, sql.Append(suffix).ToString());
+            for (var i = 0; i < rows * columns; i++)
+            {
+                cmd.Parameters.Add(new SqliteParameter("$p" + i.ToString(CultureInfo.InvariantCulture), null));
+            }
+
+            return cmd;
+        }
+
+        private void Execute(SqliteCommand cmd, int rows)
+        {
+            for (var i = 0; i < rows * columns; i++)
+            {
+                cmd.Parameters[i].Value = _values[i] ?? DBNull.Value;
+            }
+
+            cmd.ExecuteNonQuery();
+            _rows = 0;
+        }
     }
 }

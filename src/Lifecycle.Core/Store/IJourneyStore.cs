@@ -192,7 +192,12 @@ public readonly record struct StoredEvent(string EventId, DateTimeOffset Timesta
 /// <param name="Events">The events appended: the new keys (and, for a customer read from a version-1 snapshot, all of its events, so they gain their content).</param>
 /// <param name="JourneyFrom">Index of the first journey transition that changed; stored transitions from it on are replaced.</param>
 /// <param name="Transitions">The journey from <paramref name="JourneyFrom"/> on; each gets an outbox message.</param>
-public sealed record CustomerCommit(string CustomerId, long ExpectedVersion, ReadOnlyMemory<byte> Snapshot, string Stage, DateTimeOffset AsOf, IReadOnlyList<StoredEvent> Events, int JourneyFrom, IReadOnlyList<StageTransition> Transitions);
+public sealed record CustomerCommit(string CustomerId, long ExpectedVersion, ReadOnlyMemory<byte> Snapshot, string Stage, DateTimeOffset AsOf, IReadOnlyList<StoredEvent> Events, int JourneyFrom, IReadOnlyList<StageTransition> Transitions)
+{
+    /// <summary>Gets the length of the journey stored at <see cref="ExpectedVersion"/>, when the writer knows it: a store deletes stored transitions from <see cref="JourneyFrom"/> on only when there are some (<see cref="JourneyFrom"/> below this length).</summary>
+    /// <value>Default <see cref="int.MaxValue"/> (unknown: the store deletes from <see cref="JourneyFrom"/> on).</value>
+    public int StoredJourneyLength { get; init; } = int.MaxValue;
+}
 
 /// <summary>Where an input source was read up to, committed with the batch that consumed it.</summary>
 /// <param name="Source">The source name (for example a file path).</param>

@@ -172,7 +172,7 @@ public sealed class JourneyTracker
                     if (r.Transitions.Length > 0)
                     {
                         transitions += r.Transitions.Length;
-                        commits.Add(ToCommit(r.State, version, [], state.JourneyCount));
+                        commits.Add(ToCommit(r.State, version, [], state.JourneyCount) with { StoredJourneyLength = state.JourneyCount });
                         states[id] = (r.State, version + 1);
                     }
                 }
@@ -242,7 +242,7 @@ public sealed class JourneyTracker
                 }
 
                 transitions += r.State.JourneyCount - Math.Min(r.FirstChanged, r.State.JourneyCount);
-                commits.Add(ToCommit(r.State, version, r.Added, r.FirstChanged));
+                commits.Add(ToCommit(r.State, version, r.Added, r.FirstChanged) with { StoredJourneyLength = state.JourneyCount });
                 states[id] = (r.State, version + 1);
             }
 
