@@ -64,12 +64,14 @@ internal static class StoreCpuRun
         GC.Collect();
         using var self = Process.GetCurrentProcess();
         var cpu = self.TotalProcessorTime;
+        var pause = GC.GetTotalPauseDuration();
+        var allocated = GC.GetTotalAllocatedBytes();
         var sw = Stopwatch.StartNew();
         var report = await run();
         sw.Stop();
         self.Refresh();
         var used = (self.TotalProcessorTime - cpu).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name}: {events:N0} events in {sw.Elapsed.TotalSeconds:F1} s wall ({events / sw.Elapsed.TotalSeconds:N0} events/s), {used:F1} s CPU in this process ({events / used:N0} events per CPU-second); applied {report.Applied:N0}, refolds {report.Refolds:N0}, transitions {report.Transitions:N0}, batches {report.Batches}"));
+            $"{name}: {events:N0} events in {sw.Elapsed.TotalSeconds:F1} s wall ({events / sw.Elapsed.TotalSeconds:N0} events/s), {used:F1} s CPU in this process ({events / used:N0} events per CPU-second); applied {report.Applied:N0}, refolds {report.Refolds:N0}, transitions {report.Transitions:N0}, batches {report.Batches}; GC pause {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F1} s, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1e9:F1} GB"));
     }
 }

@@ -198,8 +198,11 @@ public sealed class SqliteJourneyStore : IJourneyStore
         using var update = Command(c, tx, "UPDATE lifecycle_customers SET version = version + 1, stage = $stage, as_of_ticks = $asof, snapshot = $snapshot WHERE customer_id = $id AND version = $expected;");
         var pInsert = (Id: insert.Parameters.Add("$id", SqliteType.Text), Stage: insert.Parameters.Add("$stage", SqliteType.Text), AsOf: insert.Parameters.Add("$asof", SqliteType.Integer), Snapshot: insert.Parameters.Add("$snapshot", SqliteType.Blob));
         var pUpdate = (Id: update.Parameters.Add("$id", SqliteType.Text), Stage: update.Parameters.Add("$stage", SqliteType.Text), AsOf: update.Parameters.Add("$asof", SqliteType.Integer), Snapshot: update.Parameters.Add("$snapshot", SqliteType.Blob), Expected: update.Parameters.Add("$expected", SqliteType.Integer));
+        // In key order: each b-tree page is then touched once per commit, in sequence, instead of at random (at 1M
+        // events the tables outgrow the page cache and random order made every commit re-read and re-write them).
+        var customers = batch.Customers.OrderBy(cc => cc.CustomerId, StringComparer.Ordinal).ToArray();
         var conflicts = new List<string>();
-        foreach (var cc in batch.Customers)
+        foreach (var cc in customers)
         {
             int rows;
             if (cc.ExpectedVersion == 0)
@@ -233,9 +236,9 @@ public sealed class SqliteJourneyStore : IJourneyStore
         using var outbox = new RowInserter(c, tx, "INSERT INTO lifecycle_outbox (customer_id, seq, from_stage, to_stage, at_ticks, rule, event_id) VALUES ", 7, ";");
         using var del = Command(c, tx, "DELETE FROM lifecycle_transitions WHERE customer_id = $c AND seq >= $s;");
         var pd = (C: del.Parameters.Add("$c", SqliteType.Text), S: del.Parameters.Add("$s", SqliteType.Integer));
-        foreach (var cc in batch.Customers)
+        foreach (var cc in customers)
         {
-            foreach (var e in cc.Events)
+            foreach (var e in cc.Events.OrderBy(e => e.EventId, StringComparer.Ordinal))
             {
                 events.Add(cc.CustomerId, e.EventId, e.Timestamp.UtcTicks, e.Kind, (int)e.Timestamp.Offset.TotalMinutes,
                     e.Amount is { } amount ? amount.ToString(CultureInfo.InvariantCulture) : null, e.Score, e.Attributes);
@@ -456,8 +459,8 @@ public sealed class SqliteJourneyStore : IJourneyStore
     {
         var c = new SqliteConnection(_connectionString);
         c.Open();
-        // A 64 MB page cache keeps the customers' b-tree in memory across a batch's random updates.
-        using (var cmd = Command(c, null, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"))
+        // A 256 MB page cache keeps the tables of a million events (about 250 MB) in memory across commits.
+        using (var cmd = Command(c, null, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;"))
         {
             cmd.ExecuteNonQuery();
         }
@@ -468,7 +471,7 @@ public sealed class SqliteJourneyStore : IJourneyStore
     /// <summary>Buffers rows and inserts them <see cref="RowsPerInsert"/> at a time with one prepared multi-row statement (the rest with a statement of their size).</summary>
     private sealed class RowInserter(SqliteConnection connection, SqliteTransaction transaction, string insert, int columns, string suffix) : IDisposable
     {
-        private const int RowsPerInsert = 64;
+        private const int RowsPerInsert = 8;
 
         private readonly object?[] _values = new object?[RowsPerInsert * columns];
         private SqliteCommand? _full;
