@@ -44,6 +44,9 @@ public class JourneyStoreBenchmarks
         _engine = new LifecycleEngine(StageModels.ReachToLoyalty());
     }
 
+    /// <summary>Gets the generated events (for the whole-process load of <see cref="StoreCpuRun"/>).</summary>
+    internal IReadOnlyList<LifecycleEvent> EventsForRun => _events;
+
     [IterationSetup]
     public void NewStore() => _path = Path.Combine(Path.GetTempPath(), "lifecycle-bench-" + _run++.ToString(CultureInfo.InvariantCulture) + ".db");
 

@@ -6,11 +6,23 @@ internal static class Program
 {
     // dotnet run -c Release --project benchmarks/Lifecycle.Benchmarks -- --filter '*'
     // dotnet run -c Release --project benchmarks/Lifecycle.Benchmarks -- generate-csv tx.csv 1000000 10000000 42
+    // dotnet run -c Release --project benchmarks/Lifecycle.Benchmarks -- stages-cpu 1000000 30000
+    // dotnet run -c Release --project benchmarks/Lifecycle.Benchmarks -- store-cpu 1000000 50000 both
     private static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "generate-csv")
         {
             return GenerateCsv(args);
+        }
+
+        if (args.Length > 0 && args[0] == "stages-cpu")
+        {
+            return StagesCpuRun.Run(args);
+        }
+
+        if (args.Length > 0 && args[0] == "store-cpu")
+        {
+            return StoreCpuRun.RunAsync(args).GetAwaiter().GetResult();
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

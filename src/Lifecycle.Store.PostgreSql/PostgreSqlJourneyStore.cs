@@ -19,7 +19,7 @@ namespace Lifecycle.Store;
 public sealed class PostgreSqlJourneyStore : IJourneyStore, IAsyncDisposable
 {
     /// <summary>The schema version this library creates and reads.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private readonly NpgsqlDataSource _source;
     private readonly string _s;
@@ -120,7 +120,10 @@ public sealed class PostgreSqlJourneyStore : IJourneyStore, IAsyncDisposable
         var c = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (c.ConfigureAwait(false))
         {
-            var cmd = Command(c, null, $"SELECT customer_id, version, snapshot FROM {_s}lifecycle_customers WHERE customer_id = ANY($1);");
+            // One snapshot of the database for both reads, so the events are exactly those the snapshot reflects.
+            var tx = await c.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+            await using var txScope = tx.ConfigureAwait(false);
+            var cmd = Command(c, tx, $"SELECT customer_id, version, snapshot FROM {_s}lifecycle_customers WHERE customer_id = ANY($1);");
             await using (cmd.ConfigureAwait(false))
             {
                 cmd.Parameters.Add(new NpgsqlParameter { Value = customerIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
@@ -133,6 +136,38 @@ public sealed class PostgreSqlJourneyStore : IJourneyStore, IAsyncDisposable
                         result[id] = new StoredState(id, r.GetInt64(1), (byte[])r.GetValue(2));
                     }
                 }
+            }
+
+            var events = new Dictionary<string, List<StoredEvent>>(result.Count, StringComparer.Ordinal);
+            var ev = Command(c, tx, $"SELECT customer_id, event_id, at_ticks, offset_minutes, kind, amount, score, attributes FROM {_s}lifecycle_events WHERE customer_id = ANY($1);");
+            await using (ev.ConfigureAwait(false))
+            {
+                ev.Parameters.Add(new NpgsqlParameter { Value = result.Keys.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                var r = await ev.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (r.ConfigureAwait(false))
+                {
+                    while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        var id = r.GetString(0);
+                        if (!events.TryGetValue(id, out var list))
+                        {
+                            events.Add(id, list = []);
+                        }
+
+                        var offset = TimeSpan.FromMinutes(r.GetInt32(3));
+                        list.Add(new StoredEvent(r.GetString(1), new DateTimeOffset(r.GetInt64(2) + offset.Ticks, offset), r.GetString(4))
+                        {
+                            Amount = r.IsDBNull(5) ? null : r.GetDecimal(5),
+                            Score = r.IsDBNull(6) ? null : r.GetDouble(6),
+                            Attributes = r.IsDBNull(7) ? null : r.GetString(7),
+                        });
+                    }
+                }
+            }
+
+            foreach (var (id, list) in events)
+            {
+                result[id] = result[id] with { Events = list };
             }
         }
 
@@ -353,6 +388,13 @@ public sealed class PostgreSqlJourneyStore : IJourneyStore, IAsyncDisposable
             position bigint NOT NULL,
             digest bigint NOT NULL);
         """,
+
+        // 2: events keep their content (snapshots of format version 2 no longer hold them), so a commit writes a
+        // customer's small snapshot and new events instead of rewriting the whole history.
+        $"""
+        ALTER TABLE {_s}lifecycle_events ADD COLUMN offset_minutes integer NOT NULL DEFAULT 0, ADD COLUMN amount numeric,
+            ADD COLUMN score double precision, ADD COLUMN attributes text;
+        """,
     ];
 
     private async Task<List<string>> WriteCustomersAsync(NpgsqlConnection c, NpgsqlTransaction tx, JourneyBatch batch, CancellationToken cancellationToken)
@@ -362,8 +404,8 @@ public sealed class PostgreSqlJourneyStore : IJourneyStore, IAsyncDisposable
             return [];
         }
 
-        await ExecAsync(c, tx, "CREATE TEMP TABLE IF NOT EXISTS lifecycle_commit (customer_id text NOT NULL, expected bigint NOT NULL, stage text NOT NULL, as_of_ticks bigint NOT NULL, snapshot bytea NOT NULL, journey_from integer NOT NULL) ON COMMIT DELETE ROWS;", cancellationToken).ConfigureAwait(false);
-        var w = await c.BeginBinaryImportAsync("COPY lifecycle_commit (customer_id, expected, stage, as_of_ticks, snapshot, journey_from) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await ExecAsync(c, tx, "CREATE TEMP TABLE IF NOT EXISTS lifecycle_commit (customer_id text NOT NULL, expected bigint NOT NULL, stage text NOT NULL, as_of_ticks bigint NOT NULL, snapshot bytea NOT NULL, journey_from integer NOT NULL, stored_length integer NOT NULL) ON COMMIT DELETE ROWS;", cancellationToken).ConfigureAwait(false);
+        var w = await c.BeginBinaryImportAsync("COPY lifecycle_commit (customer_id, expected, stage, as_of_ticks, snapshot, journey_from, stored_length) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
         await using (w.ConfigureAwait(false))
         {
             foreach (var cc in batch.Customers)
@@ -375,6 +417,7 @@ public sealed class PostgreSqlJourneyStore : IJourneyStore, IAsyncDisposable
                 await w.WriteAsync(cc.AsOf.UtcTicks, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
                 await w.WriteAsync(cc.Snapshot.ToArray(), NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
                 await w.WriteAsync(cc.JourneyFrom, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                await w.WriteAsync(cc.StoredJourneyLength, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
             }
 
             await w.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -414,8 +457,11 @@ public sealed class PostgreSqlJourneyStore : IJourneyStore, IAsyncDisposable
     {
         if (batch.Customers.Count > 0)
         {
-            await ExecAsync(c, tx, $"DELETE FROM {_s}lifecycle_transitions x USING lifecycle_commit t WHERE t.expected > 0 AND x.customer_id = t.customer_id AND x.seq >= t.journey_from;", cancellationToken).ConfigureAwait(false);
-            var ev = await c.BeginBinaryImportAsync($"COPY {_s}lifecycle_events (customer_id, event_id, at_ticks, kind) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            await ExecAsync(c, tx, $"DELETE FROM {_s}lifecycle_transitions x USING lifecycle_commit t WHERE t.expected > 0 AND t.journey_from < t.stored_length AND x.customer_id = t.customer_id AND x.seq >= t.journey_from;", cancellationToken).ConfigureAwait(false);
+            // Copied into a temporary table, then inserted: an existing key gets its content written again, never a
+            // second row (how the events of a customer read from a version-1 snapshot gain their content).
+            await ExecAsync(c, tx, "CREATE TEMP TABLE IF NOT EXISTS lifecycle_commit_events (customer_id text NOT NULL, event_id text NOT NULL, at_ticks bigint NOT NULL, kind text NOT NULL, offset_minutes integer NOT NULL, amount numeric, score double precision, attributes text) ON COMMIT DELETE ROWS;", cancellationToken).ConfigureAwait(false);
+            var ev = await c.BeginBinaryImportAsync("COPY lifecycle_commit_events (customer_id, event_id, at_ticks, kind, offset_minutes, amount, score, attributes) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
             await using (ev.ConfigureAwait(false))
             {
                 foreach (var cc in batch.Customers)
@@ -427,12 +473,22 @@ public sealed class PostgreSqlJourneyStore : IJourneyStore, IAsyncDisposable
                         await ev.WriteAsync(e.EventId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                         await ev.WriteAsync(e.Timestamp.UtcTicks, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
                         await ev.WriteAsync(e.Kind, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                        await ev.WriteAsync((int)e.Timestamp.Offset.TotalMinutes, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                        await ev.WriteAsync(e.Amount is { } amount ? amount : (object)DBNull.Value, NpgsqlDbType.Numeric, cancellationToken).ConfigureAwait(false);
+                        await ev.WriteAsync(e.Score is { } score ? score : (object)DBNull.Value, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+                        await ev.WriteAsync((object?)e.Attributes ?? DBNull.Value, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                     }
                 }
 
                 await ev.CompleteAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            await ExecAsync(c, tx, $"""
+                INSERT INTO {_s}lifecycle_events (customer_id, event_id, at_ticks, kind, offset_minutes, amount, score, attributes)
+                    SELECT customer_id, event_id, at_ticks, kind, offset_minutes, amount, score, attributes FROM lifecycle_commit_events
+                ON CONFLICT (customer_id, event_id) DO UPDATE SET at_ticks = excluded.at_ticks, kind = excluded.kind, offset_minutes = excluded.offset_minutes,
+                    amount = excluded.amount, score = excluded.score, attributes = excluded.attributes;
+                """, cancellationToken).ConfigureAwait(false);
             await CopyTransitionsAsync(c, $"COPY {_s}lifecycle_transitions (customer_id, seq, from_stage, to_stage, at_ticks, rule, event_id) FROM STDIN (FORMAT BINARY)", batch, cancellationToken).ConfigureAwait(false);
             if (batch.Publish)
             {

@@ -84,12 +84,25 @@ public sealed partial class JourneyProcessorTests
         Assert.Equal(["#4 alice: Retention -> Loyalty by promoter"], again.Seen);
         var store = await SqliteJourneyStore.OpenAsync(db, TestContext.Current.CancellationToken);
         Assert.Empty(await store.ReadOutboxAsync(10, TestContext.Current.CancellationToken));
+        DeleteDb(db);
+    }
+
+    /// <summary>Removes a test database and its WAL files (tests leave nothing in the temp directory).</summary>
+    private static void DeleteDb(string db)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(db + suffix);
+        }
     }
 
     [Fact]
     public async Task HostExample_BadOptions_FailAtStart()
     {
-        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => HostExampleAsync(["--Lifecycle:Journeys:BatchSize=0"], TempDb(), []));
+        var db = TempDb();
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => HostExampleAsync(["--Lifecycle:Journeys:BatchSize=0"], db, []));
+        DeleteDb(db);
         Assert.Equal("Lifecycle:Journeys:BatchSize = 0 must be from 1 to 1000000; use a few thousand events per commit.", e.Message);
     }
 

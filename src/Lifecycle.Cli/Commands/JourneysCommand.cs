@@ -71,7 +71,7 @@ internal static class JourneysCommand
     {
         try
         {
-            return CustomerStateSnapshot.Read(model, s.Snapshot.Span, $"the snapshot of customer '{s.CustomerId}' in {spec}");
+            return s.Restore(model, $"the snapshot of customer '{s.CustomerId}' in {spec}");
         }
         catch (SnapshotFormatException e)
         {

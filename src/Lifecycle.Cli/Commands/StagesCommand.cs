@@ -96,22 +96,30 @@ internal static class StagesCommand
 
     internal static (List<CustomerState> States, int Duplicates, int Refolds) Fold(LifecycleEngine engine, List<LifecycleEvent> events, DateTimeOffset asOf)
     {
+        // One batch per customer: ApplyMany sorts the customer's events and re-folds once, whatever the file's order,
+        // and counts duplicates and late events as applying them one by one would.
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        var states = new List<CustomerState>();
-        int duplicates = 0, refolds = 0;
+        var groups = new List<List<LifecycleEvent>>();
         foreach (var e in events)
         {
             if (!index.TryGetValue(e.CustomerId, out var i))
             {
-                i = states.Count;
+                i = groups.Count;
                 index.Add(e.CustomerId, i);
-                states.Add(engine.Start(e.CustomerId));
+                groups.Add([]);
             }
 
-            var r = engine.Apply(states[i], e);
-            duplicates += r.Outcome == ApplyOutcome.Duplicate ? 1 : 0;
-            refolds += r.Outcome == ApplyOutcome.Refolded ? 1 : 0;
-            states[i] = r.State;
+            groups[i].Add(e);
+        }
+
+        var states = new List<CustomerState>(groups.Count);
+        int duplicates = 0, refolds = 0;
+        foreach (var group in groups)
+        {
+            var r = engine.ApplyMany(engine.Start(group[0].CustomerId), group);
+            duplicates += r.Duplicates;
+            refolds += r.Refolded;
+            states.Add(r.State);
         }
 
         for (var i = 0; i < states.Count; i++)

@@ -182,5 +182,59 @@ public readonly record struct CustomerFacts
     }
 
 
+    /// <summary>Writes every field (snapshot format version 2): 11 × i32 counts, 2 × decimal, 2 × optional i32, 8 × i64 ticks.</summary>
+    internal void WriteTo(System.IO.BinaryWriter w)
+    {
+        foreach (var n in (ReadOnlySpan<int>)[EventCount, TouchCount, PurchaseCount, PurchaseDays, RefundCount, NpsResponses, CsatResponses, SatisfiedCsatResponses, ReferralCount, ReviewCount, SupportContactCount])
+        {
+            w.Write(n);
+        }
+
+        w.Write(TotalSpend);
+        w.Write(RefundTotal);
+        w.Write(LatestNps.HasValue);
+        w.Write(LatestNps.GetValueOrDefault());
+        w.Write(LatestCsat.HasValue);
+        w.Write(LatestCsat.GetValueOrDefault());
+        foreach (var t in (ReadOnlySpan<long>)[FirstContactTicks, LastContactTicks, FirstTouchTicks, LeadCapturedTicks, FirstPurchaseTicks, LastPurchaseTicks, LatestNpsTicks, CancelledTicks])
+        {
+            w.Write(t);
+        }
+    }
+
+    /// <summary>Reads the fields written by <see cref="WriteTo"/>.</summary>
+    internal static CustomerFacts ReadFrom(System.IO.BinaryReader r) => new()
+    {
+        EventCount = r.ReadInt32(),
+        TouchCount = r.ReadInt32(),
+        PurchaseCount = r.ReadInt32(),
+        PurchaseDays = r.ReadInt32(),
+        RefundCount = r.ReadInt32(),
+        NpsResponses = r.ReadInt32(),
+        CsatResponses = r.ReadInt32(),
+        SatisfiedCsatResponses = r.ReadInt32(),
+        ReferralCount = r.ReadInt32(),
+        ReviewCount = r.ReadInt32(),
+        SupportContactCount = r.ReadInt32(),
+        TotalSpend = r.ReadDecimal(),
+        RefundTotal = r.ReadDecimal(),
+        LatestNps = r.ReadBoolean() ? r.ReadInt32() : DiscardInt(r),
+        LatestCsat = r.ReadBoolean() ? r.ReadInt32() : DiscardInt(r),
+        FirstContactTicks = r.ReadInt64(),
+        LastContactTicks = r.ReadInt64(),
+        FirstTouchTicks = r.ReadInt64(),
+        LeadCapturedTicks = r.ReadInt64(),
+        FirstPurchaseTicks = r.ReadInt64(),
+        LastPurchaseTicks = r.ReadInt64(),
+        LatestNpsTicks = r.ReadInt64(),
+        CancelledTicks = r.ReadInt64(),
+    };
+
+    private static int? DiscardInt(System.IO.BinaryReader r)
+    {
+        r.ReadInt32();
+        return null;
+    }
+
     private static DateTimeOffset? ToInstant(long ticks) => ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
 }

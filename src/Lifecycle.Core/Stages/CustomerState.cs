@@ -34,7 +34,8 @@ public readonly record struct StageVisit(string Stage, int Entries, DateTimeOffs
 /// <see cref="LifecycleEngine.Evaluate"/>; state belongs to the caller. A state is a value that never changes:
 /// applying an event returns a new one. It is a struct so that folding allocates nothing per event (keep states in an
 /// array); the event history and journey live in append-only buffers shared by successive states, so a step costs
-/// O(1) and extending an older state copies only its prefix.</para>
+/// O(1) and extending an older state copies only its prefix. Every 32 events a state folded without evaluations is kept
+/// as a checkpoint, so a late event re-folds from the checkpoint before it.</para>
 /// <para><c>default</c> is not a state (its <see cref="Model"/> is null); the engine rejects it.</para>
 /// <para>Thread safety: immutable; safe to read from many threads and to extend from many threads.</para>
 /// </remarks>
@@ -72,7 +73,7 @@ public struct CustomerState
     public readonly ReadOnlySpan<StageTransition> Journey => SharedLog<StageTransition>.View(JourneyLog, JourneyCount);
 
     /// <summary>Gets the applied events in the order they were folded (timestamp order).</summary>
-    public readonly ReadOnlySpan<LifecycleEvent> Events => SharedLog<LifecycleEvent>.View(EventLog, EventCount);
+    public readonly ReadOnlySpan<LifecycleEvent> Events => EventLog.View(EventLog, EventCount);
 
     /// <summary>Gets the number of applied events.</summary>
     public int EventCount { readonly get; internal set; }
@@ -91,7 +92,10 @@ public struct CustomerState
 
     internal long EvaluatedTicks { readonly get; set; }
 
-    internal SharedLog<LifecycleEvent>? EventLog { readonly get; set; }
+    /// <summary>Gets or sets whether two events with one timestamp were folded against id order (possible under <see cref="OutOfOrderPolicy.Reject"/> only), so the log is not in fold order.</summary>
+    internal bool Unsorted { readonly get; set; }
+
+    internal EventLog? EventLog { readonly get; set; }
 
     internal SharedLog<StageTransition>? JourneyLog { readonly get; set; }
 

@@ -50,6 +50,47 @@ public readonly struct ApplyResult
     public ReadOnlySpan<StageTransition> Transitions => State.Model is null ? [] : State.Journey[_firstNew..];
 }
 
+/// <summary>The result of <see cref="LifecycleEngine.ApplyMany"/>: the new state, what happened to the events, and the transitions added.</summary>
+public readonly struct ApplyManyResult
+{
+    private readonly int _firstNew;
+
+    internal ApplyManyResult(in CustomerState state, int applied, int duplicates, int refolded, int firstNew, IReadOnlyList<LifecycleEvent> added, int lateInFoldOrder = 0)
+    {
+        State = state;
+        Applied = applied;
+        Duplicates = duplicates;
+        Refolded = refolded;
+        _firstNew = firstNew;
+        Added = added;
+        LateInFoldOrder = lateInFoldOrder;
+    }
+
+    /// <summary>Gets the new state.</summary>
+    public CustomerState State { get; }
+
+    /// <summary>Gets the number of events that were newer than everything before them (<see cref="ApplyOutcome.Applied"/> one by one).</summary>
+    public int Applied { get; }
+
+    /// <summary>Gets the number of events whose id was already applied (<see cref="ApplyOutcome.Duplicate"/>).</summary>
+    public int Duplicates { get; }
+
+    /// <summary>Gets the number of late events, older than an event or evaluation before them (<see cref="ApplyOutcome.Refolded"/> one by one).</summary>
+    public int Refolded { get; }
+
+    /// <summary>Gets the transitions the batch added; after a re-fold, the rebuilt journey from the first transition that changed.</summary>
+    public ReadOnlySpan<StageTransition> Transitions => State.Model is null ? [] : State.Journey[_firstNew..];
+
+    /// <summary>Gets the index in the new journey of the first transition that changed.</summary>
+    internal int FirstChanged => _firstNew;
+
+    /// <summary>Gets the number of new events older than the input state (the ones re-folded when the batch is applied in fold order).</summary>
+    internal int LateInFoldOrder { get; }
+
+    /// <summary>Gets the events that were not duplicates, in fold order.</summary>
+    internal IReadOnlyList<LifecycleEvent> Added { get; }
+}
+
 /// <summary>Folds events into customer states over a <see cref="StageModel"/>: (state, event) → (state, transitions), plus evaluation as of an instant.</summary>
 /// <remarks>
 /// <para><b>Fold.</b> <see cref="Apply"/> first fires the time rules due by the event's timestamp (each at its own due
@@ -68,8 +109,6 @@ public readonly struct ApplyResult
 /// </remarks>
 public sealed class LifecycleEngine
 {
-    private static readonly Func<LifecycleEvent, string> EventId = static e => e.Id;
-
     /// <summary>Creates an engine.</summary>
     /// <param name="model">The stage model.</param>
     /// <param name="outOfOrder">What to do with an event older than a state.</param>
@@ -119,25 +158,11 @@ public sealed class LifecycleEngine
         ArgumentNullException.ThrowIfNull(lifecycleEvent);
         CheckState(state);
         var e = lifecycleEvent;
-        if (!string.Equals(e.CustomerId, state.CustomerId, StringComparison.Ordinal))
+        CheckEvent(state, e);
+        var key = EventLog.Key(e.Id);
+        if (EventLog.Find(state.EventLog, state.EventCount, e.Id, key) is { } existing)
         {
-            ThrowHelper.Argument(nameof(lifecycleEvent), F($"Event '{e.Id}' belongs to customer '{e.CustomerId}' but was applied to the state of '{state.CustomerId}'; keep one state per customer."));
-        }
-
-        if (!Model.Accepts(e.Kind))
-        {
-            ThrowHelper.Argument(nameof(lifecycleEvent), F($"Event '{e.Id}' has kind '{e.Kind.Name}', which the model does not declare; declare it with StageModelBuilder.AddEventKind(\"{e.Kind.Name}\") or map it to a built-in kind."));
-        }
-
-        var found = SharedLog<LifecycleEvent>.Find(state.EventLog, state.EventCount, e.Id, EventId);
-        if (found >= 0)
-        {
-            var existing = state.Events[found];
-            if (!existing.SameContent(e))
-            {
-                ThrowHelper.Argument(nameof(lifecycleEvent), F($"Event id '{e.Id}' of customer '{e.CustomerId}' was already applied with different content ({existing}) than now ({e}); event ids must be unique within a customer's history, fix the source."));
-            }
-
+            CheckSameContent(existing, e);
             return new ApplyResult(state, ApplyOutcome.Duplicate, state.JourneyCount);
         }
 
@@ -158,11 +183,107 @@ public sealed class LifecycleEngine
         }
         else if (late || (t == state.LastEventTicks && string.CompareOrdinal(e.Id, state.LastEventId) < 0))
         {
-            return Refold(state, e);
+            return new ApplyResult(Refold(state, [e], out var common), ApplyOutcome.Refolded, common);
         }
 
-        var next = ApplyInOrder(in state, e);
+        var next = state;
+        ApplyInOrder(ref next, e, key);
         return new ApplyResult(next, ApplyOutcome.Applied, state.JourneyCount);
+    }
+
+    /// <summary>Folds a batch of one customer's events at once: the result of applying them one by one in fold order (timestamp, then id), with one re-fold for all the late ones.</summary>
+    /// <param name="state">The customer's current state.</param>
+    /// <param name="events">The customer's events, in any order; repeats of an applied id are duplicates, as in <see cref="Apply"/>.</param>
+    /// <returns>The new state, the counts of what <see cref="Apply"/> would have reported for each event in arrival order, and the transitions added.</returns>
+    /// <remarks>
+    /// <para>Under <see cref="OutOfOrderPolicy.Refold"/> the events are sorted and the late ones (older than the state)
+    /// are re-folded together from the checkpoint before the earliest of them, so a batch costs a sort, the events
+    /// after that checkpoint and the new ones, whatever their arrival order (events applied one by one newest-first
+    /// would re-fold the history once each). The state equals <see cref="Apply"/> of the events in fold order, which for
+    /// a state that was never evaluated is the state of any arrival order. Under <see cref="OutOfOrderPolicy.Reject"/>
+    /// the events are applied one by one in arrival order.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentNullException">An argument is null or <paramref name="events"/> contains null.</exception>
+    /// <exception cref="ArgumentException">See <see cref="Apply"/>.</exception>
+    /// <exception cref="OutOfOrderEventException">See <see cref="Apply"/>.</exception>
+    public ApplyManyResult ApplyMany(in CustomerState state, IReadOnlyList<LifecycleEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        CheckState(state);
+        int applied = 0, duplicates = 0, refolded = 0;
+        if (OutOfOrder == OutOfOrderPolicy.Reject)
+        {
+            var next = state;
+            var added = new List<LifecycleEvent>(events.Count);
+            foreach (var e in events)
+            {
+                ArgumentNullException.ThrowIfNull(e, nameof(events));
+                var r = Apply(next, e);
+                if (r.Outcome == ApplyOutcome.Duplicate)
+                {
+                    duplicates++;
+                    continue;
+                }
+
+                applied++;
+                added.Add(e);
+                next = r.State;
+            }
+
+            return new ApplyManyResult(next, applied, duplicates, 0, state.JourneyCount, added);
+        }
+
+        // Classify in arrival order exactly as Apply would (duplicate, late, in order), then fold in fold order.
+        var fresh = new List<LifecycleEvent>(events.Count);
+        var batchIds = new Dictionary<string, LifecycleEvent>(events.Count, StringComparer.Ordinal);
+        var asOf = state.AsOfTicks;
+        var lastTicks = state.LastEventTicks;
+        var lastId = state.LastEventId;
+        foreach (var e in events)
+        {
+            ArgumentNullException.ThrowIfNull(e, nameof(events));
+            CheckEvent(state, e);
+            if ((EventLog.Find(state.EventLog, state.EventCount, e.Id, EventLog.Key(e.Id)) ?? batchIds.GetValueOrDefault(e.Id)) is { } existing)
+            {
+                CheckSameContent(existing, e);
+                duplicates++;
+                continue;
+            }
+
+            batchIds.Add(e.Id, e);
+            fresh.Add(e);
+            var t = e.Timestamp.UtcTicks;
+            if (t < asOf || (t == lastTicks && string.CompareOrdinal(e.Id, lastId) < 0))
+            {
+                refolded++;
+            }
+            else
+            {
+                applied++;
+                (asOf, lastTicks, lastId) = (t, t, e.Id);
+            }
+        }
+
+        fresh.Sort(FoldOrder);
+        var lateCount = 0;
+        while (lateCount < fresh.Count && IsLate(state, fresh[lateCount]))
+        {
+            lateCount++;
+        }
+
+        var s = state;
+        var firstNew = state.JourneyCount;
+        if (lateCount > 0)
+        {
+            s = Refold(state, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(fresh)[..lateCount], out firstNew);
+        }
+
+        for (var i = lateCount; i < fresh.Count; i++)
+        {
+            ApplyInOrder(ref s, fresh[i], EventLog.Key(fresh[i].Id));
+        }
+
+        return new ApplyManyResult(s, applied, duplicates, refolded, firstNew, fresh, lateCount);
     }
 
     /// <summary>Fires the time and model rules as of an instant.</summary>
@@ -208,6 +329,7 @@ public sealed class LifecycleEngine
         ArgumentNullException.ThrowIfNull(events);
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         var states = new List<CustomerState>();
+        var groups = new List<List<LifecycleEvent>>();
         foreach (var e in events)
         {
             ArgumentNullException.ThrowIfNull(e, nameof(events));
@@ -216,9 +338,27 @@ public sealed class LifecycleEngine
                 i = states.Count;
                 index.Add(e.CustomerId, i);
                 states.Add(Start(e.CustomerId));
+                groups.Add([]);
             }
 
-            states[i] = Apply(states[i], e).State;
+            if (OutOfOrder == OutOfOrderPolicy.Reject)
+            {
+                states[i] = Apply(states[i], e).State;
+            }
+            else
+            {
+                groups[i].Add(e);
+            }
+        }
+
+        if (OutOfOrder == OutOfOrderPolicy.Refold)
+        {
+            // New states were never evaluated, so the fold does not depend on arrival order: one batch per customer
+            // sorts the events instead of re-folding the history for each late one.
+            for (var i = 0; i < states.Count; i++)
+            {
+                states[i] = ApplyMany(states[i], groups[i]).State;
+            }
         }
 
         if (asOf is { } at)
@@ -230,6 +370,13 @@ public sealed class LifecycleEngine
         }
 
         return states;
+    }
+
+    /// <summary>The order of the fold: timestamp (UTC), then event id (ordinal).</summary>
+    internal static int FoldOrder(LifecycleEvent a, LifecycleEvent b)
+    {
+        var c = a.Timestamp.UtcTicks.CompareTo(b.Timestamp.UtcTicks);
+        return c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
     }
 
     private static string F(FormattableString s) => FormattableString.Invariant(s);
@@ -247,21 +394,59 @@ public sealed class LifecycleEngine
         }
     }
 
-    private ApplyResult Refold(in CustomerState state, LifecycleEvent e)
+    /// <summary>
+    /// Re-folds late events (sorted in fold order, each older than the state) into their places: from the nearest
+    /// checkpoint at or before the earliest place (a state folded without evaluations, stored every
+    /// <see cref="EventLog.CheckpointInterval"/> events), the history merged with the late events; then re-evaluates at
+    /// the latest evaluation. The result equals folding the sorted history from the start (the old path): the
+    /// checkpoint is that fold's state at its count, and folding is deterministic.
+    /// </summary>
+    private CustomerState Refold(in CustomerState state, ReadOnlySpan<LifecycleEvent> late, out int common)
     {
-        var events = new LifecycleEvent[state.EventCount + 1];
-        state.Events.CopyTo(events);
-        events[^1] = e;
-        Array.Sort(events, static (a, b) =>
+        var events = state.Events;
+        int kept;
+        CustomerState s;
+        if (state.Unsorted)
         {
-            var c = a.Timestamp.UtcTicks.CompareTo(b.Timestamp.UtcTicks);
-            return c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
-        });
+            // Ties applied in arrival order (by an engine under Reject): the log is not in fold order, so sort it all.
+            var all = new LifecycleEvent[events.Length + late.Length];
+            events.CopyTo(all);
+            late.CopyTo(all.AsSpan(events.Length));
+            Array.Sort(all, FoldOrder);
+            s = Start(state.CustomerId);
+            kept = 0;
+            foreach (var ev in all)
+            {
+                ApplyInOrder(ref s, ev, EventLog.Key(ev.Id));
+            }
+        }
+        else
+        {
+            var keys = EventLog.Keys(state.EventLog, state.EventCount);
+            var i = EventLog.InsertionPoint(events, late[0].Timestamp.UtcTicks, late[0].Id);
+            if (!EventLog.TryGetCheckpoint(state.EventLog, i, out s))
+            {
+                s = Start(state.CustomerId);
+            }
 
-        var s = Start(state.CustomerId);
-        foreach (var ev in events)
-        {
-            s = ApplyInOrder(in s, ev);
+            // A branch sized for the whole re-fold, sharing the checkpoints and id index below the restart point.
+            s.EventLog = EventLog.Branch(state.EventLog, s.EventCount, events.Length + late.Length + 4);
+            kept = s.JourneyCount;
+            i = s.EventCount;
+            var j = 0;
+            while (i < events.Length || j < late.Length)
+            {
+                if (j < late.Length && (i == events.Length || FoldOrder(late[j], events[i]) < 0))
+                {
+                    ApplyInOrder(ref s, late[j], EventLog.Key(late[j].Id));
+                    j++;
+                }
+                else
+                {
+                    ApplyInOrder(ref s, events[i], keys[i]);
+                    i++;
+                }
+            }
         }
 
         if (state.EvaluatedTicks > s.AsOfTicks)
@@ -269,39 +454,75 @@ public sealed class LifecycleEngine
             s = Evaluate(s, new DateTimeOffset(state.EvaluatedTicks, TimeSpan.Zero)).State;
         }
 
+        // The journey up to the checkpoint is shared; compare from there.
         var old = state.Journey;
         var rebuilt = s.Journey;
-        var common = 0;
+        common = kept;
         while (common < old.Length && common < rebuilt.Length && old[common] == rebuilt[common])
         {
             common++;
         }
 
-        return new ApplyResult(s, ApplyOutcome.Refolded, common);
+        return s;
     }
 
-    private CustomerState ApplyInOrder(in CustomerState state, LifecycleEvent e)
+    private static bool IsLate(in CustomerState state, LifecycleEvent e)
     {
         var t = e.Timestamp.UtcTicks;
-        var next = state;
-        if (state.StageIndex != CustomerState.NoStage)
+        return t < state.AsOfTicks || (t == state.LastEventTicks && string.CompareOrdinal(e.Id, state.LastEventId) < 0);
+    }
+
+    private void CheckEvent(in CustomerState state, LifecycleEvent e)
+    {
+        if (!string.Equals(e.CustomerId, state.CustomerId, StringComparison.Ordinal))
         {
-            FireTimeRules(ref next, t, state.AsOfTicks);
+            ThrowHelper.Argument("lifecycleEvent", F($"Event '{e.Id}' belongs to customer '{e.CustomerId}' but was applied to the state of '{state.CustomerId}'; keep one state per customer."));
         }
 
-        next.FactsValue = state.FactsValue.Apply(e);
-        next.EventLog = SharedLog<LifecycleEvent>.Append(state.EventLog, state.EventCount, e, e.Id);
-        next.EventCount = state.EventCount + 1;
-        next.LastEventTicks = t;
-        next.LastEventId = e.Id;
-        next.AsOfTicks = Math.Max(state.AsOfTicks, t);
-        if (next.StageIndex == CustomerState.NoStage)
+        if (!Model.Accepts(e.Kind))
         {
-            Record(ref next, Model.InitialIndex, t, StageTransition.FirstContactRule, e.Id);
+            ThrowHelper.Argument("lifecycleEvent", F($"Event '{e.Id}' has kind '{e.Kind.Name}', which the model does not declare; declare it with StageModelBuilder.AddEventKind(\"{e.Kind.Name}\") or map it to a built-in kind."));
+        }
+    }
+
+    private static void CheckSameContent(LifecycleEvent existing, LifecycleEvent e)
+    {
+        if (!existing.SameContent(e))
+        {
+            ThrowHelper.Argument("lifecycleEvent", F($"Event id '{e.Id}' of customer '{e.CustomerId}' was already applied with different content ({existing}) than now ({e}); event ids must be unique within a customer's history, fix the source."));
+        }
+    }
+
+    private void ApplyInOrder(ref CustomerState s, LifecycleEvent e, int key)
+    {
+        var t = e.Timestamp.UtcTicks;
+        var before = s.AsOfTicks;
+        if (s.StageIndex != CustomerState.NoStage)
+        {
+            FireTimeRules(ref s, t, before);
         }
 
-        FireEventRules(ref next, e, t);
-        return next;
+        if (t == s.LastEventTicks && string.CompareOrdinal(e.Id, s.LastEventId) < 0)
+        {
+            s.Unsorted = true;
+        }
+
+        s.FactsValue = s.FactsValue.Apply(e);
+        s.EventLog = EventLog.Append(s.EventLog, s.EventCount, e, key);
+        s.EventCount++;
+        s.LastEventTicks = t;
+        s.LastEventId = e.Id;
+        s.AsOfTicks = Math.Max(before, t);
+        if (s.StageIndex == CustomerState.NoStage)
+        {
+            Record(ref s, Model.InitialIndex, t, StageTransition.FirstContactRule, e.Id);
+        }
+
+        FireEventRules(ref s, e, t);
+        if (OutOfOrder == OutOfOrderPolicy.Refold && s.EvaluatedTicks == 0 && !s.Unsorted && s.EventCount % EventLog.CheckpointInterval == 0)
+        {
+            EventLog.SetCheckpoint(in s);
+        }
     }
 
     private void FireEventRules(ref CustomerState s, LifecycleEvent e, long t)
@@ -460,7 +681,7 @@ public sealed class LifecycleEngine
     {
         var from = s.StageIndex == CustomerState.NoStage ? null : Model.StageArray[s.StageIndex].Id;
         var transition = new StageTransition(from, Model.StageArray[to].Id, new DateTimeOffset(at, TimeSpan.Zero), rule, eventId);
-        s.JourneyLog = SharedLog<StageTransition>.Append(s.JourneyLog, s.JourneyCount, transition, null);
+        s.JourneyLog = SharedLog<StageTransition>.Append(s.JourneyLog, s.JourneyCount, transition);
         s.JourneyCount++;
         s.StageIndex = to;
         s.StageEnteredTicks = at;

@@ -10,7 +10,7 @@ namespace Lifecycle.Store;
 /// states, their events, their transitions, one outbox message per new transition and the checkpoint.</item>
 /// <item>Optimistic concurrency: each <see cref="CustomerCommit"/> names the version it was computed from; when any
 /// customer's stored version differs, nothing is written and the result lists the conflicting customers.</item>
-/// <item>Events are keyed by (customer id, event id): appending a key twice is a conflict, never a second copy.</item>
+/// <item>Events are keyed by (customer id, event id), with their content: appending a key again never makes a second copy (its content is written again; that is how the events of a version-1 snapshot gain their content).</item>
 /// <item>The journey of a customer is stored as numbered transitions; a commit replaces the stored journey from
 /// <see cref="CustomerCommit.JourneyFrom"/> on (a re-fold rewrites the tail it changed).</item>
 /// </list>
@@ -73,28 +73,131 @@ public interface IJourneyStore
     Task AcknowledgeOutboxAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken = default);
 }
 
-/// <summary>A customer's state as stored.</summary>
+/// <summary>A customer's state as stored: the snapshot and the customer's events.</summary>
 /// <param name="CustomerId">The customer.</param>
 /// <param name="Version">The version: 1 after the first commit, one more per commit.</param>
-/// <param name="Snapshot">The state in <see cref="CustomerStateSnapshot"/> form.</param>
-public readonly record struct StoredState(string CustomerId, long Version, ReadOnlyMemory<byte> Snapshot);
+/// <param name="Snapshot">The state in <see cref="CustomerStateSnapshot"/> form (version 2 keeps no events: they are in <see cref="Events"/>).</param>
+public readonly record struct StoredState(string CustomerId, long Version, ReadOnlyMemory<byte> Snapshot)
+{
+    /// <summary>Gets the events the store holds for the customer, in any order.</summary>
+    /// <value>Empty by default.</value>
+    public IReadOnlyList<StoredEvent> Events { get; init; } = [];
 
-/// <summary>An event as the store keys it.</summary>
+    /// <summary>Restores the state: the snapshot with the stored events.</summary>
+    /// <param name="model">The model the store was written with.</param>
+    /// <param name="source">What the snapshot is (named in errors), for example "customer 'c1' in journeys.db".</param>
+    /// <returns>The state.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="source"/> is null.</exception>
+    /// <exception cref="SnapshotFormatException">The snapshot is corrupt, from a newer format, names a stage or event kind the model does not have, or does not match the stored events.</exception>
+    public CustomerState Restore(StageModel model, string source)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(source);
+        var events = new LifecycleEvent[Events.Count];
+        for (var i = 0; i < events.Length; i++)
+        {
+            events[i] = Events[i].ToEvent(CustomerId, model, source);
+        }
+
+        return CustomerStateSnapshot.Read(model, Snapshot.Span, events, source);
+    }
+}
+
+/// <summary>An event as the store keeps it, keyed by (customer id, event id): everything the engine needs to fold it again.</summary>
 /// <param name="EventId">The event id (unique within the customer).</param>
-/// <param name="Timestamp">When it happened.</param>
+/// <param name="Timestamp">When it happened (the offset is kept).</param>
 /// <param name="Kind">The kind name.</param>
-public readonly record struct StoredEvent(string EventId, DateTimeOffset Timestamp, string Kind);
+public readonly record struct StoredEvent(string EventId, DateTimeOffset Timestamp, string Kind)
+{
+    /// <summary>Gets the money involved, if any.</summary>
+    public decimal? Amount { get; init; }
+
+    /// <summary>Gets the survey score, if any.</summary>
+    public double? Score { get; init; }
+
+    /// <summary>Gets the attributes as a JSON object of strings (<c>{"campaign":"spring"}</c>), or <see langword="null"/> when there are none.</summary>
+    public string? Attributes { get; init; }
+
+    /// <summary>Creates the stored form of an event.</summary>
+    /// <param name="lifecycleEvent">The event.</param>
+    /// <returns>The stored event.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="lifecycleEvent"/> is null.</exception>
+    public static StoredEvent From(LifecycleEvent lifecycleEvent)
+    {
+        ArgumentNullException.ThrowIfNull(lifecycleEvent);
+        var e = lifecycleEvent;
+        string? attributes = null;
+        if (e.Attributes.Count > 0)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+            {
+                w.WriteStartObject();
+                foreach (var (key, value) in e.Attributes.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    w.WriteString(key, value);
+                }
+
+                w.WriteEndObject();
+            }
+
+            attributes = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+
+        return new StoredEvent(e.Id, e.Timestamp, e.Kind.Name) { Amount = e.Amount, Score = e.Score, Attributes = attributes };
+    }
+
+    /// <summary>Rebuilds the event.</summary>
+    /// <param name="customerId">The customer it belongs to.</param>
+    /// <param name="model">The model (for custom kinds).</param>
+    /// <param name="source">What is being read (named in errors).</param>
+    /// <returns>The event.</returns>
+    /// <exception cref="SnapshotFormatException">The kind is not one the model declares, or the content is not a valid event.</exception>
+    public LifecycleEvent ToEvent(string customerId, StageModel model, string source)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!EventKind.TryParse(Kind, model.CustomEventKinds, out var kind))
+        {
+            throw new SnapshotFormatException(source, CustomerStateSnapshot.FormatVersion, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"has stored event '{EventId}' of kind '{Kind}', which the model does not declare; declare the kind on the model (StageModelBuilder.AddEventKind) before reading this store"));
+        }
+
+        Dictionary<string, string>? attributes = null;
+        try
+        {
+            if (Attributes is { } json)
+            {
+                attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+                using var doc = System.Text.Json.JsonDocument.Parse(json);
+                foreach (var p in doc.RootElement.EnumerateObject())
+                {
+                    attributes[p.Name] = p.Value.GetString() ?? "";
+                }
+            }
+
+            return new LifecycleEvent(EventId, customerId, Timestamp, kind, Amount, Score, attributes);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException or InvalidOperationException)
+        {
+            throw new SnapshotFormatException(source, CustomerStateSnapshot.FormatVersion, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"has stored event '{EventId}' that is not a valid event ({e.Message})"), e);
+        }
+    }
+}
 
 /// <summary>What one customer's commit writes.</summary>
 /// <param name="CustomerId">The customer.</param>
 /// <param name="ExpectedVersion">The stored version the new state was computed from (0 for a customer not stored yet).</param>
-/// <param name="Snapshot">The new state in <see cref="CustomerStateSnapshot"/> form.</param>
+/// <param name="Snapshot">The new state in <see cref="CustomerStateSnapshot"/> form (version 2: no events, so its size does not grow with them).</param>
 /// <param name="Stage">The new current stage id.</param>
 /// <param name="AsOf">The instant the new state reflects.</param>
-/// <param name="Events">The events appended (new keys only).</param>
+/// <param name="Events">The events appended: the new keys (and, for a customer read from a version-1 snapshot, all of its events, so they gain their content).</param>
 /// <param name="JourneyFrom">Index of the first journey transition that changed; stored transitions from it on are replaced.</param>
 /// <param name="Transitions">The journey from <paramref name="JourneyFrom"/> on; each gets an outbox message.</param>
-public sealed record CustomerCommit(string CustomerId, long ExpectedVersion, ReadOnlyMemory<byte> Snapshot, string Stage, DateTimeOffset AsOf, IReadOnlyList<StoredEvent> Events, int JourneyFrom, IReadOnlyList<StageTransition> Transitions);
+public sealed record CustomerCommit(string CustomerId, long ExpectedVersion, ReadOnlyMemory<byte> Snapshot, string Stage, DateTimeOffset AsOf, IReadOnlyList<StoredEvent> Events, int JourneyFrom, IReadOnlyList<StageTransition> Transitions)
+{
+    /// <summary>Gets the length of the journey stored at <see cref="ExpectedVersion"/>, when the writer knows it: a store deletes stored transitions from <see cref="JourneyFrom"/> on only when there are some (<see cref="JourneyFrom"/> below this length).</summary>
+    /// <value>Default <see cref="int.MaxValue"/> (unknown: the store deletes from <see cref="JourneyFrom"/> on).</value>
+    public int StoredJourneyLength { get; init; } = int.MaxValue;
+}
 
 /// <summary>Where an input source was read up to, committed with the batch that consumed it.</summary>
 /// <param name="Source">The source name (for example a file path).</param>

@@ -23,6 +23,9 @@ public sealed class JourneyTracker
 {
     private readonly Dictionary<string, (CustomerState State, long Version)> _cache = new(StringComparer.Ordinal);
 
+    // Customers read from a version-1 snapshot and not committed since: their next commit writes all their events.
+    private readonly HashSet<string> _legacy = new(StringComparer.Ordinal);
+
     /// <summary>Creates a tracker.</summary>
     /// <param name="engine">The engine (and model) to fold with.</param>
     /// <param name="store">The store.</param>
@@ -169,7 +172,7 @@ public sealed class JourneyTracker
                     if (r.Transitions.Length > 0)
                     {
                         transitions += r.Transitions.Length;
-                        commits.Add(ToCommit(r.State, version, [], state.JourneyCount));
+                        commits.Add(ToCommit(r.State, version, [], state.JourneyCount) with { StoredJourneyLength = state.JourneyCount });
                         states[id] = (r.State, version + 1);
                     }
                 }
@@ -207,54 +210,40 @@ public sealed class JourneyTracker
 
     private async Task CommitBatchAsync(IReadOnlyList<LifecycleEvent> batch, SourceCheckpoint? checkpoint, TrackReport report, CancellationToken cancellationToken)
     {
-        var ids = batch.Select(e => e.CustomerId).Distinct(StringComparer.Ordinal).ToList();
+        // One group per customer: ApplyMany applies a customer's events in fold order with one re-fold for those older
+        // than the stored state, so only those re-fold, not every event that arrived before an earlier one.
+        var groups = new Dictionary<string, List<LifecycleEvent>>(StringComparer.Ordinal);
+        foreach (var e in batch)
+        {
+            if (!groups.TryGetValue(e.CustomerId, out var list))
+            {
+                groups.Add(e.CustomerId, list = []);
+            }
 
-        // The fold does not depend on arrival order, so the batch is applied in time order: only events older than
-        // the stored state re-fold, not every event that arrived before an earlier one in the same batch.
-        batch = [.. batch.OrderBy(e => e.Timestamp.UtcTicks).ThenBy(e => e.Id, StringComparer.Ordinal)];
+            list.Add(e);
+        }
+
+        var ids = groups.Keys.ToList();
         for (var attempt = 0; ; attempt++)
         {
             var states = await LoadAsync(ids, cancellationToken).ConfigureAwait(false);
-            var work = new Dictionary<string, Pending>(ids.Count, StringComparer.Ordinal);
             long applied = 0, duplicates = 0, refolds = 0, transitions = 0;
-            foreach (var e in batch)
+            var commits = new List<CustomerCommit>(groups.Count);
+            foreach (var (id, events) in groups)
             {
-                if (!work.TryGetValue(e.CustomerId, out var p))
+                var (state, version) = states[id];
+                var r = Engine.ApplyMany(state, events);
+                duplicates += r.Duplicates;
+                refolds += r.LateInFoldOrder;
+                applied += r.Added.Count - r.LateInFoldOrder;
+                if (r.Added.Count == 0)
                 {
-                    var (s, v) = states[e.CustomerId];
-                    p = new Pending(s, v);
-                    work.Add(e.CustomerId, p);
+                    continue;
                 }
 
-                var r = Engine.Apply(p.State, e);
-                switch (r.Outcome)
-                {
-                    case ApplyOutcome.Duplicate:
-                        duplicates++;
-                        continue;
-                    case ApplyOutcome.Refolded:
-                        refolds++;
-                        break;
-                    default:
-                        applied++;
-                        break;
-                }
-
-                var firstNew = r.State.JourneyCount - r.Transitions.Length;
-                p.JourneyFrom = Math.Min(p.JourneyFrom, firstNew);
-                p.Events.Add(new StoredEvent(e.Id, e.Timestamp, e.Kind.Name));
-                p.State = r.State;
-            }
-
-            var commits = new List<CustomerCommit>();
-            foreach (var p in work.Values)
-            {
-                if (p.Events.Count > 0)
-                {
-                    transitions += p.State.JourneyCount - Math.Min(p.JourneyFrom, p.State.JourneyCount);
-                    commits.Add(ToCommit(p.State, p.Version, p.Events, p.JourneyFrom));
-                    states[p.State.CustomerId] = (p.State, p.Version + 1);
-                }
+                transitions += r.State.JourneyCount - Math.Min(r.FirstChanged, r.State.JourneyCount);
+                commits.Add(ToCommit(r.State, version, r.Added, r.FirstChanged) with { StoredJourneyLength = state.JourneyCount });
+                states[id] = (r.State, version + 1);
             }
 
             if (await TryCommitAsync(new JourneyBatch(commits, checkpoint, Publish), states, attempt, cancellationToken).ConfigureAwait(false))
@@ -282,6 +271,11 @@ public sealed class JourneyTracker
         var result = await Store.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
         if (result.Committed)
         {
+            foreach (var c in batch.Customers)
+            {
+                _legacy.Remove(c.CustomerId);
+            }
+
             if (_cache.Count + states.Count > CacheCapacity)
             {
                 _cache.Clear();
@@ -333,31 +327,38 @@ public sealed class JourneyTracker
             var stored = await Store.ReadStatesAsync(missing, cancellationToken).ConfigureAwait(false);
             foreach (var id in missing)
             {
-                result[id] = stored.TryGetValue(id, out var s)
-                    ? (CustomerStateSnapshot.Read(Engine.Model, s.Snapshot.Span, string.Create(CultureInfo.InvariantCulture, $"the snapshot of customer '{id}' (version {s.Version})")), s.Version)
-                    : (Engine.Start(id), 0L);
+                if (stored.TryGetValue(id, out var s))
+                {
+                    result[id] = (s.Restore(Engine.Model, string.Create(CultureInfo.InvariantCulture, $"the snapshot of customer '{id}' (version {s.Version})")), s.Version);
+                    if (CustomerStateSnapshot.VersionOf(s.Snapshot.Span) == 1)
+                    {
+                        _legacy.Add(id);
+                    }
+                }
+                else
+                {
+                    result[id] = (Engine.Start(id), 0L);
+                }
             }
         }
 
         return result;
     }
 
-    private static CustomerCommit ToCommit(in CustomerState state, long version, IReadOnlyList<StoredEvent> events, int journeyFrom)
+    private CustomerCommit ToCommit(in CustomerState state, long version, IReadOnlyList<LifecycleEvent> events, int journeyFrom)
     {
         var journey = state.Journey;
         var from = Math.Min(journeyFrom, journey.Length);
-        return new CustomerCommit(state.CustomerId, version, CustomerStateSnapshot.Write(state), state.CurrentStage!.Value.Id, state.AsOf!.Value, events, from, journey[from..].ToArray());
-    }
 
-    private sealed class Pending(CustomerState state, long version)
-    {
-        public CustomerState State { get; set; } = state;
+        // A customer read from a version-1 snapshot writes all its events, so the events table holds their content.
+        var source = _legacy.Contains(state.CustomerId) ? state.Events.ToArray() : events;
+        var stored = new StoredEvent[source.Count];
+        for (var i = 0; i < stored.Length; i++)
+        {
+            stored[i] = StoredEvent.From(source[i]);
+        }
 
-        public long Version { get; } = version;
-
-        public int JourneyFrom { get; set; } = state.JourneyCount;
-
-        public List<StoredEvent> Events { get; } = [];
+        return new CustomerCommit(state.CustomerId, version, CustomerStateSnapshot.Write(state), state.CurrentStage!.Value.Id, state.AsOf!.Value, stored, from, journey[from..].ToArray());
     }
 
     private static class Digest
