@@ -17,6 +17,7 @@ public class JourneyStoreBenchmarks
     private LifecycleEngine _engine = null!;
     private string _path = "";
     private int _run;
+    private string? _schema;
 
     /// <summary>Events; customers are a tenth of that (100k customers for 1M events).</summary>
     [ParamsSource(nameof(Sizes))]
@@ -58,6 +59,15 @@ public class JourneyStoreBenchmarks
         {
             File.Delete(_path + suffix);
         }
+
+        if (_schema is not null && Environment.GetEnvironmentVariable("LIFECYCLE_POSTGRES") is { } cs)
+        {
+            using var connection = new Npgsql.NpgsqlConnection(cs);
+            connection.Open();
+            using var drop = new Npgsql.NpgsqlCommand("DROP SCHEMA IF EXISTS " + _schema + " CASCADE", connection);
+            drop.ExecuteNonQuery();
+            _schema = null;
+        }
     }
 
     [Benchmark(Baseline = true)]
@@ -72,7 +82,10 @@ public class JourneyStoreBenchmarks
     {
         var cs = Environment.GetEnvironmentVariable("LIFECYCLE_POSTGRES")
             ?? throw new InvalidOperationException("LIFECYCLE_POSTGRES is not set; the PostgreSQL benchmark needs a server.");
-        await using var store = await PostgreSqlJourneyStore.OpenAsync(cs, "bench_" + _run.ToString(CultureInfo.InvariantCulture));
+        // A schema of its own per process and run, dropped afterwards: a schema left by an earlier run (of an older
+        // version) would make this a re-run of duplicates, not a load into an empty store.
+        _schema = "bench_" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "_" + _run.ToString(CultureInfo.InvariantCulture);
+        await using var store = await PostgreSqlJourneyStore.OpenAsync(cs, _schema);
         return (await new JourneyTracker(_engine, store, batchSize: 50_000).TrackAsync(_events, null)).Applied;
     }
 }

@@ -93,6 +93,13 @@ public readonly record struct StoredState(string CustomerId, long Version, ReadO
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(source);
+        // A version 1 snapshot carries its own events; the events table rows of a store migrated from schema 1 have no
+        // content (amount, score, attributes) and are not needed to restore it.
+        if (CustomerStateSnapshot.VersionOf(Snapshot.Span) == 1)
+        {
+            return CustomerStateSnapshot.Read(model, Snapshot.Span, source);
+        }
+
         var events = new LifecycleEvent[Events.Count];
         for (var i = 0; i < events.Length; i++)
         {
