@@ -19,9 +19,9 @@ namespace Lifecycle.Clv;
 internal static class BoundaryFaces
 {
     /// <summary>Compressed rows up to which the faces are also checked after a fit that converged inside, and checked
-    /// thoroughly (every face to convergence, a few milliseconds there). Above it the faces are screened, and only a fit that stopped at a boundary is checked: on large samples an interior
-    /// stationary point below a face was not seen, and the check would cost about two more fits (1M customers: 2.2 s of
-    /// CPU for the fit, 3.3 s more for the faces).</summary>
+    /// thoroughly (every face to convergence, a few milliseconds there). Above it only a fit that stopped at a
+    /// boundary is checked, and only on the faces its diverging parameters point to: on large samples an interior
+    /// stationary point below a face was not seen, and checking every face would cost several more fits.</summary>
     internal const int InteriorCheckRows = 100_000;
 
     /// <summary>ln 10¹²: how far a face pushes its parameters.</summary>
@@ -40,8 +40,16 @@ internal static class BoundaryFaces
     /// <param name="thorough">Run every face to convergence from both starts of a pair's ratio, with the Nelder–Mead fallback
     /// (small data, where it costs milliseconds); otherwise screen the faces with short BFGS runs that drop a face
     /// which cannot reach <paramref name="target"/>, then finish the best.</param>
-    public static Face? Best(IReadOnlyList<BoundaryRule> rules, string[] names, GradientObjective objective, double[] point, FitOptions options, double target, bool thorough)
+    /// <param name="moves">Signed log-parameter moves of the parameters the search saw diverging (null when it converged
+    /// inside). When screening, only the faces these moves point to are fitted.</param>
+    public static Face? Best(IReadOnlyList<BoundaryRule> rules, string[] names, GradientObjective objective, double[] point, FitOptions options, double target, bool thorough, double[]? moves = null)
     {
+        if (!thorough && moves is not null)
+        {
+            var pointed = rules.Where(r => PointsTo(r, names, moves)).ToArray();
+            rules = pointed.Length > 0 ? pointed : rules;
+        }
+
         // Screen every face with a short BFGS run (each evaluation is a pass over the data), then finish the best one.
         var faces = new List<Face>();
         foreach (var rule in rules)
@@ -63,6 +71,13 @@ internal static class BoundaryFaces
         var best = faces.Where(f => f.Value <= lowest + MaximumLikelihood.FlatChange * Math.Max(1, Math.Abs(lowest)))
             .OrderBy(f => f.Free).ThenBy(f => f.Value).First();
         return !best.Capped ? best : Fit(best.Rule, names, objective, best.Point, options, options.MaxIterations, double.NaN) is { } done && done.Value <= best.Value ? done : best;
+    }
+
+    // A rule the moves point to: some listed parameter moved its way, none the other way.
+    private static bool PointsTo(BoundaryRule rule, string[] names, double[] moves)
+    {
+        var listed = rule.ToZero.Select(n => (Index: Array.IndexOf(names, n), Sign: -1)).Concat(rule.ToInfinity.Select(n => (Index: Array.IndexOf(names, n), Sign: 1))).ToArray();
+        return listed.Any(l => Math.Sign(moves[l.Index]) == l.Sign) && !listed.Any(l => moves[l.Index] != 0 && Math.Sign(moves[l.Index]) != l.Sign);
     }
 
     /// <summary>BFGS iterations a face gets before the faces are compared (enough to come within 1e-6 of its supremum

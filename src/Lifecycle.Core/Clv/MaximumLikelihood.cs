@@ -125,7 +125,7 @@ internal static class MaximumLikelihood
         // the face than where the search stopped on its way there: fit each face and take the best (BoundaryFaces).
         // (Not after an iteration cap: an unfinished search is reported as such, not compared. After an interior
         // convergence only up to BoundaryFaces.InteriorCheckRows rows.)
-        if (exit != FitExitReason.MaxIterations && (boundary is not null || sample.RowsUsed <= BoundaryFaces.InteriorCheckRows) && double.IsFinite(value) && BoundaryFaces.Best(rules, names, objective, point, options, value, sample.RowsUsed <= BoundaryFaces.InteriorCheckRows) is { } face
+        if (exit != FitExitReason.MaxIterations && (boundary is not null || sample.RowsUsed <= BoundaryFaces.InteriorCheckRows) && double.IsFinite(value) && BoundaryFaces.Best(rules, names, objective, point, options, value, sample.RowsUsed <= BoundaryFaces.InteriorCheckRows, moves) is { } face
             && face.Value <= value + FlatChange * Math.Max(1, Math.Abs(value)))
         {
             if (face.Value < value)
