@@ -27,6 +27,19 @@ internal static class BoundaryFaces
     /// <summary>ln 10¹²: how far a face pushes its parameters.</summary>
     internal const double Edge = 27.631021115928547;
 
+    /// <summary>ln 10²⁵⁰: the farthest a face pushes a log-parameter. A search that already ran past 10^±(250 − 12) is
+    /// pushed only to here, so a pushed parameter (and a pair's partner at the ratio found) stays a normal positive double:
+    /// exp(θ − 27.6) of a log-parameter near −720 is 0, which no model accepts.</summary>
+    internal const double Farthest = 575.6462732485114;
+
+    // Every parameter e^θ (above its lower bound) a normal positive double: a face whose fit ran a free parameter (or a
+    // pair's ratio) out to 1e-308 names no model anyone can build, and is left out.
+    private static bool Usable(double[] theta) => theta.All(t => Math.Abs(t) < 708);
+
+    private static double Down(double theta) => Math.Max(Math.Min(theta, 0) - Edge, Math.Min(theta, -Farthest));
+
+    private static double Up(double theta) => Math.Min(Math.Max(theta, 0) + Edge, Math.Max(theta, Farthest));
+
     /// <summary>A face's fit: the point in the optimizer's coordinates, its mean NLL, the rule, its number of free parameters, and whether it stopped at the iteration cap (unfinished).</summary>
     internal sealed record Face(BoundaryRule Rule, double[] Point, double Value, double[] Moves, int Free, bool Capped = false);
 
@@ -54,7 +67,7 @@ internal static class BoundaryFaces
         var faces = new List<Face>();
         foreach (var rule in rules)
         {
-            if (Fit(rule, names, objective, point, options, thorough ? options.MaxIterations : ScreenIterations, thorough ? double.NaN : target) is { } face)
+            if ((thorough ? Converge(rule, names, objective, point, options) : Screen(rule, names, objective, point, options, target)) is { } face)
             {
                 faces.Add(face);
             }
@@ -70,7 +83,7 @@ internal static class BoundaryFaces
         var lowest = faces.Min(f => f.Value);
         var best = faces.Where(f => f.Value <= lowest + MaximumLikelihood.FlatChange * Math.Max(1, Math.Abs(lowest)))
             .OrderBy(f => f.Free).ThenBy(f => f.Value).First();
-        return !best.Capped ? best : Fit(best.Rule, names, objective, best.Point, options, options.MaxIterations, double.NaN) is { } done && done.Value <= best.Value ? done : best;
+        return !best.Capped ? best : Converge(best.Rule, names, objective, best.Point, options) is { } done && done.Value <= best.Value ? done : best;
     }
 
     // A rule the moves point to: some listed parameter moved its way, none the other way.
@@ -92,7 +105,15 @@ internal static class BoundaryFaces
     /// <summary>See <see cref="ProgressWindow"/>.</summary>
     internal const double GapFactor = 30;
 
-    private static Face? Fit(BoundaryRule rule, string[] names, GradientObjective objective, double[] point, FitOptions options, int maxIterations, double target)
+    // A face run to convergence from both starts of a pair's ratio, with the Nelder–Mead fallback.
+    private static Face? Converge(BoundaryRule rule, string[] names, GradientObjective objective, double[] point, FitOptions options) =>
+        Fit(rule, names, objective, point, options, thorough: true, options.MaxIterations, double.NaN);
+
+    // A short BFGS run from the better start, dropped early when it cannot reach the target.
+    private static Face? Screen(BoundaryRule rule, string[] names, GradientObjective objective, double[] point, FitOptions options, double target) =>
+        Fit(rule, names, objective, point, options, thorough: false, ScreenIterations, target);
+
+    private static Face? Fit(BoundaryRule rule, string[] names, GradientObjective objective, double[] point, FitOptions options, bool thorough, int maxIterations, double target)
     {
         var n = names.Length;
         var fixedAt = new double?[n];
@@ -105,7 +126,7 @@ internal static class BoundaryFaces
             var pair = up ? rule.ToInfinity : rule.ToZero;
             tied = Array.IndexOf(names, pair[0]);
             tiedTo = Array.IndexOf(names, pair[1]);
-            fixedAt[tiedTo] = up ? Math.Max(point[tied], point[tiedTo]) + Edge : Math.Min(point[tied], point[tiedTo]) - Edge;
+            fixedAt[tiedTo] = up ? Up(Math.Max(point[tied], point[tiedTo])) : Down(Math.Min(point[tied], point[tiedTo]));
             moves[tied] = moves[tiedTo] = up ? 1 : -1;
         }
         else
@@ -113,7 +134,7 @@ internal static class BoundaryFaces
             foreach (var name in rule.ToZero)
             {
                 var i = Array.IndexOf(names, name);
-                fixedAt[i] = Math.Min(point[i], 0) - Edge;
+                fixedAt[i] = Down(point[i]);
                 moves[i] = -1;
             }
 
@@ -122,7 +143,7 @@ internal static class BoundaryFaces
                 foreach (var name in rule.ToInfinity)
                 {
                     var i = Array.IndexOf(names, name);
-                    fixedAt[i] = Math.Max(point[i], 0) + Edge;
+                    fixedAt[i] = Up(point[i]);
                     moves[i] = 1;
                 }
             }
@@ -143,7 +164,7 @@ internal static class BoundaryFaces
         {
             var theta = Expand([], free, fixedAt, tied, tiedTo);
             var value = objective(theta, new double[n]);
-            return double.IsFinite(value) ? new Face(rule, theta, value, moves, 0) : null;
+            return double.IsFinite(value) && Usable(theta) ? new Face(rule, theta, value, moves, 0) : null;
         }
 
         var start = free.Select(i => i == tied ? point[tied] - point[tiedTo] : point[i]).ToArray();
@@ -170,7 +191,7 @@ internal static class BoundaryFaces
             ratioOne[k0] = 0;
         }
 
-        if (double.IsNaN(target))
+        if (thorough)
         {
             var thoroughOptions = new MinimizerOptions { GradientTolerance = options.GradientTolerance, MaxIterations = maxIterations };
             var first = Minimizer.Minimize(reduced, start, thoroughOptions);
@@ -179,7 +200,7 @@ internal static class BoundaryFaces
                 first = other;
             }
 
-            return double.IsFinite(first.Value) && first.Point.All(double.IsFinite)
+            return double.IsFinite(first.Value) && first.Point.All(double.IsFinite) && Usable(Expand(first.Point, free, fixedAt, tied, tiedTo))
                 ? new Face(rule, Expand(first.Point, free, fixedAt, tied, tiedTo), first.Value, moves, free.Length)
                 : null;
         }
@@ -220,7 +241,7 @@ internal static class BoundaryFaces
         };
         var result = Minimizer.Bfgs(reduced, start, minimizerOptions);
 
-        if (!double.IsFinite(result.Value) || !result.Point.All(double.IsFinite))
+        if (!double.IsFinite(result.Value) || !result.Point.All(double.IsFinite) || !Usable(Expand(result.Point, free, fixedAt, tied, tiedTo)))
         {
             return null;
         }

@@ -27,6 +27,15 @@ public sealed class CustomerAnalysisEquivalenceTests
         AssertEquivalent(log, AnalysisOptions.Default with { Period = period });
     }
 
+    /// <summary>22 customers whose Pareto/NBD fit ran s to e^-700 before the boundary face pushed it 1e-12 further, to 0 (found
+    /// by CI: "s = 0 must be greater than zero" from the model built at the face).</summary>
+    [Fact]
+    public void Run_ParetoFaceBeyondTheSmallestDouble_StillEqualsTheMetrics()
+    {
+        var log = Generate(194467882, 22, days: 500, shuffled: false);
+        AssertEquivalent(log, AnalysisOptions.Default with { Period = PeriodGranularity.Quarter, ChurnedAfter = TimeSpan.FromDays(150), AtRiskAfter = TimeSpan.FromDays(30) });
+    }
+
     /// <summary>Any log (any order, several purchases a day, time of day, offsets, zero amounts), any period and churn window: identical to the metrics on the full log.</summary>
     [Property(MaxTest = 40)]
     public Property Run_AnyLog_EqualsTheMetricsOnTheFullLog() => Prop.ForAll(
